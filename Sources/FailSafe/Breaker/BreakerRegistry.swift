@@ -26,7 +26,7 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
     var evictionTrigger: Int
   }
 
-  private let storage: Mutex<Storage>
+  private let storage: SanitizerVisibleMutex<Storage>
   private let environment: BreakerEnvironment<C>
   private let makeRandom: @Sendable (CredentialID) -> BackoffRandomSource
   /// How many breakers are kept before idle healthy ones are evicted (at least 1).
@@ -47,7 +47,7 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   ) {
     self.environment = BreakerEnvironment(clock: clock, policy: policy, observer: observer)
     self.capacity = max(capacity, 1)
-    self.storage = Mutex(Storage(evictionTrigger: max(capacity, 1)))
+    self.storage = SanitizerVisibleMutex(Storage(evictionTrigger: max(capacity, 1)))
     self.makeRandom = random
   }
 

@@ -80,7 +80,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
     let code = packed & 7
     if code == BreakerState.dead.code || code == BreakerState.paused.code {
       // No clock read: nothing about a dead or paused credential depends on time.
-      let rejection = machine.withLock { machine -> Rejection? in
+      let rejection = locked { machine -> Rejection? in
         guard machine.state == .dead || machine.state == .paused else { return nil }
         return machine.reject(now: nil)
       }
@@ -89,10 +89,8 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
     let now = environment.clock.now
     let policy = environment.policy
     var events = EventBuffer<C.Instant>(isEnabled: environment.hub.isListening)
-    let result = machine.withLock { machine in
-      let result = machine.acquire(now: now, policy: policy, events: &events)
-      publish(machine)
-      return result
+    let result = locked { machine in
+      machine.acquire(now: now, policy: policy, events: &events)
     }
     environment.hub.deliver(events.events)
     switch result {
@@ -130,10 +128,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// for the next caller.
   public func recordCancellation(_ permit: BreakerPermit) {
     guard permit.isProbe else { return }
-    machine.withLock { machine in
-      machine.recordCancellation(permit)
-      publish(machine)
-    }
+    locked { machine in machine.recordCancellation(permit) }
   }
 
   // MARK: Queries
@@ -142,13 +137,13 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   public func availability() -> BreakerAvailability<C.Instant> {
     if word.load(ordering: .acquiring) & 7 == 0 { return .available }
     let now = environment.clock.now
-    return machine.withLock { $0.availability(now: now) }
+    return locked { machine in machine.availability(now: now) }
   }
 
   /// The breaker's state as plain values, cooldown relative to now.
   public func snapshot() -> BreakerSnapshot {
     let now = environment.clock.now
-    return machine.withLock { $0.snapshot(now: now) }
+    return locked { machine in machine.snapshot(now: now) }
   }
 
   /// Replaces the state with `snapshot` (damaged numbers clamped; see ``BreakerSnapshot``).
@@ -223,26 +218,31 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
 
   // MARK: Plumbing
 
-  /// Runs `body` under the lock, republishes the word, then delivers events outside the lock.
+  /// Runs `body` under the lock, then delivers its events outside the lock.
   @discardableResult
   private func mutate<Result: Sendable>(
     _ body: (inout BreakerMachine<C.Instant>, inout EventBuffer<C.Instant>) -> Result
   ) -> Result {
     var events = EventBuffer<C.Instant>(isEnabled: environment.hub.isListening)
-    let result = machine.withLock { machine in
-      let result = body(&machine, &events)
-      publish(machine)
-      return result
-    }
+    let result = locked { machine in body(&machine, &events) }
     environment.hub.deliver(events.events)
     return result
   }
 
-  /// Stores the machine's packed word if it changed (under the lock), so readers of an
-  /// unchanged word never see their cache line written.
-  private func publish(_ machine: borrowing BreakerMachine<C.Instant>) {
-    let packed = machine.packedWord
-    if word.load(ordering: .relaxed) != packed { word.store(packed, ordering: .releasing) }
+  /// Runs `body` under the lock and republishes the packed word as its last write.
+  ///
+  /// The acquiring load on entry and the releasing store on exit publish the state to the
+  /// fast path, and also make the lock's hand-off visible to ThreadSanitizer, which cannot see
+  /// a contended `Mutex` being handed over inside the kernel (see `SanitizerVisibleMutex`).
+  private func locked<Result: Sendable>(
+    _ body: (inout BreakerMachine<C.Instant>) -> Result
+  ) -> Result {
+    machine.withLock { machine in
+      _ = word.load(ordering: .acquiring)
+      let result = body(&machine)
+      word.store(machine.packedWord, ordering: .releasing)
+      return result
+    }
   }
 }
 

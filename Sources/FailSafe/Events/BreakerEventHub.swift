@@ -8,7 +8,7 @@ final class BreakerEventHub<Instant: InstantProtocol>: Sendable {
   typealias Event = BreakerEvent<Instant>
 
   private let observer: (@Sendable (Event) -> Void)?
-  private let streams = Mutex<[UInt64: AsyncStream<Event>.Continuation]>([:])
+  private let streams = SanitizerVisibleMutex<[UInt64: AsyncStream<Event>.Continuation]>([:])
   private let streamCount = Atomic<Int>(0)
   private let nextStreamID = Atomic<UInt64>(0)
 

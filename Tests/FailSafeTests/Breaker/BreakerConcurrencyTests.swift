@@ -76,6 +76,36 @@ struct BreakerConcurrencyTests {
   }
 }
 
+extension BreakerConcurrencyTests {
+  /// Concurrent first use of the same ids, with eviction running, yields one breaker per id
+  /// at a time, and unhealthy breakers are never evicted.
+  @Test func registryFirstUseUnderContention() async throws {
+    let registry = BreakerRegistry(policy: plainPolicy, clock: ManualClock(), capacity: 64)
+    let dead = registry.breaker(for: "key-0")
+    dead.fail(1, with: Failures.keyInvalid)
+    let identities = await withTaskGroup(of: (Int, ObjectIdentifier).self) { group in
+      for index in 0..<2_000 {
+        group.addTask {
+          let breaker = registry.breaker(for: CredentialID("key-\(index % 8)"))
+          if index % 8 == 1 { breaker.fail(1, with: Failures.tokenExpired) }
+          _ = registry.breaker(for: CredentialID("idle-\(index)"))
+          return (index % 8, ObjectIdentifier(breaker))
+        }
+      }
+      var seen: [Int: Set<ObjectIdentifier>] = [:]
+      for await (key, identity) in group { seen[key, default: []].insert(identity) }
+      return seen
+    }
+    #expect(identities[0] == [ObjectIdentifier(dead)])
+    #expect(registry.existingBreaker(for: "key-0") === dead)
+    #expect(dead.state == .dead)
+    // Every task that fetched key-1 paused it, so whichever instance the registry still holds
+    // is paused (an idle instance may have been evicted before its failure landed).
+    if let paused = registry.existingBreaker(for: "key-1") { #expect(paused.state == .paused) }
+    #expect(registry.count <= 64)
+  }
+}
+
 /// Counts probes out at once and remembers the peak.
 private final class ProbeGauge: Sendable {
   private let out = Atomic<Int>(0)

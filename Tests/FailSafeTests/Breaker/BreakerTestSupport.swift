@@ -1,6 +1,6 @@
 import FailSafe
 import FailSafeTesting
-import Synchronization
+import Foundation
 import Testing
 
 /// Classifications the breaker tests report.
@@ -24,10 +24,15 @@ enum Failures {
 }
 
 /// Records every event a breaker emits.
-final class EventRecorder: Sendable {
-  private let storage = Mutex<[BreakerEvent<ManualClock.Instant>]>([])
+///
+/// It locks with `NSLock` (a pthread mutex) rather than `Mutex`, because ThreadSanitizer sees
+/// pthread hand-offs but not a contended `Mutex`'s kernel hand-off.
+final class EventRecorder: @unchecked Sendable {
+  // @unchecked: `recorded` is only touched while holding `lock`.
+  private let lock = NSLock()
+  private var recorded: [BreakerEvent<ManualClock.Instant>] = []
 
-  var events: [BreakerEvent<ManualClock.Instant>] { storage.withLock { $0 } }
+  var events: [BreakerEvent<ManualClock.Instant>] { lock.withLock { recorded } }
   var kinds: [BreakerEvent<ManualClock.Instant>.Kind] { events.map(\.kind) }
 
   /// `from -> to` of every transition, in order.
@@ -39,7 +44,7 @@ final class EventRecorder: Sendable {
   }
 
   var observer: @Sendable (BreakerEvent<ManualClock.Instant>) -> Void {
-    { event in self.storage.withLock { $0.append(event) } }
+    { event in self.lock.withLock { self.recorded.append(event) } }
   }
 }
 
