@@ -217,10 +217,15 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
   // MARK: Operator actions
 
-  mutating func forceOpen(until: Instant?, now: Instant, events: inout EventBuffer<Instant>) {
+  @discardableResult
+  mutating func forceOpen(until: Instant?, now: Instant, events: inout EventBuffer<Instant>)
+    -> Bool
+  {
+    guard state != .dead else { return false }
     events.append(credential, generation, now, .operatorAction(.forceOpen))
     reopenAt = until
     transition(to: .open, cause: .operatorAction(.forceOpen), now: now, events: &events)
+    return true
   }
 
   @discardableResult

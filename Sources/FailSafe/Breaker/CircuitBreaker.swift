@@ -164,17 +164,23 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
 
   // MARK: Operator controls
 
-  /// Opens by hand until `until`, or, with `nil`, until ``forceClose()``.
-  public func forceOpen(until: C.Instant? = nil) {
+  /// Opens by hand until `until` (then a probe is admitted), or, with `nil`, until
+  /// ``forceClose()``. A dead breaker stays dead. Returns whether it acted.
+  @discardableResult
+  public func forceOpen(until: C.Instant? = nil) -> Bool {
     let now = environment.clock.now
-    mutate { machine, events in machine.forceOpen(until: until, now: now, events: &events) }
+    return mutate { machine, events in
+      machine.forceOpen(until: until, now: now, events: &events)
+    }
   }
 
-  /// Opens by hand for `duration` from now (clamped to the policy's 100-year bound).
-  public func forceOpen(for duration: Duration) {
+  /// Opens by hand for `duration` from now (clamped to the policy's 100-year bound). A dead
+  /// breaker stays dead. Returns whether it acted.
+  @discardableResult
+  public func forceOpen(for duration: Duration) -> Bool {
     let now = environment.clock.now
     let bounded = min(max(duration, .zero), BreakerPolicy.maximumDuration)
-    forceOpen(until: now.advanced(by: bounded))
+    return forceOpen(until: now.advanced(by: bounded))
   }
 
   /// Closes by hand from any state but dead (use ``revive()``), clearing the consecutive

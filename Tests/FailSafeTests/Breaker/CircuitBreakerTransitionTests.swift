@@ -185,6 +185,7 @@ struct CircuitBreakerTransitionTests {
     await clock.advance(by: .seconds(1_000_000))
     #expect(breaker.rejection()?.state == .dead)
     #expect(breaker.forceClose() == false)
+    #expect(breaker.forceOpen(for: .seconds(1)) == false)
     #expect(breaker.resume() == false)
     #expect(breaker.state == .dead)
     #expect(breaker.revive())
