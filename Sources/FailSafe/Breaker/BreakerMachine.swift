@@ -1,46 +1,47 @@
 /// The breaker's state machine as a plain value: every slow-path decision, with the instant
 /// passed in. ``CircuitBreaker`` keeps one inside a `Mutex` and mirrors ``packedWord`` into an
 /// atomic for its lock-free fast path.
+@usableFromInline
 struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
-  typealias Event = BreakerEvent<Instant>
-  typealias Rejection = BreakerRejection<Instant>
+  @usableFromInline typealias Event = BreakerEvent<Instant>
+  @usableFromInline typealias Rejection = BreakerRejection<Instant>
 
   /// Generations use the 56 bits above the state code and the dirty bit.
-  static var generationMask: UInt64 { (1 << 56) - 1 }
+  @inlinable static var generationMask: UInt64 { (1 << 56) - 1 }
 
-  let credential: CredentialID
-  var state: BreakerState = .closed
-  var generation: UInt64 = 0
+  @usableFromInline let credential: CredentialID
+  @usableFromInline var state: BreakerState = .closed
+  @usableFromInline var generation: UInt64 = 0
   /// Permits issued before this generation cannot change the credential's standing any more:
   /// it was replaced, revived, resumed or reset by hand since.
-  var credentialGeneration: UInt64 = 0
-  var consecutiveFailures = 0
-  var streak = 0
-  var reopenAt: Instant?
+  @usableFromInline var credentialGeneration: UInt64 = 0
+  @usableFromInline var consecutiveFailures = 0
+  @usableFromInline var streak = 0
+  @usableFromInline var reopenAt: Instant?
   /// Set while a half-open probe is out: when its permit lapses.
-  var probeLeaseUntil: Instant?
-  var lastCooldown: Duration?
-  var firstError: Classification?
-  var repeatedErrors = 0
-  var rejectedInState = 0
-  var counters = BreakerCounters()
-  var random: BackoffRandomSource
+  @usableFromInline var probeLeaseUntil: Instant?
+  @usableFromInline var lastCooldown: Duration?
+  @usableFromInline var firstError: Classification?
+  @usableFromInline var repeatedErrors = 0
+  @usableFromInline var rejectedInState = 0
+  @usableFromInline var counters = BreakerCounters()
+  @usableFromInline var random: BackoffRandomSource
 
-  init(credential: CredentialID, random: BackoffRandomSource) {
+  @inlinable init(credential: CredentialID, random: BackoffRandomSource) {
     self.credential = credential
     self.random = random
   }
 
   /// `generation << 8 | dirty << 3 | state code`. Dirty means a success must take the slow
   /// path to clear counters; a clean closed breaker's word is just `generation << 8`.
-  var packedWord: UInt64 {
+  @inlinable var packedWord: UInt64 {
     let dirty: UInt64 = consecutiveFailures != 0 || streak != 0 || firstError != nil ? 8 : 0
     return generation << 8 | dirty | state.code
   }
 
   // MARK: Acquire
 
-  mutating func acquire(
+  @inlinable mutating func acquire(
     now: Instant, policy: BreakerPolicy, events: inout EventBuffer<Instant>
   ) -> Result<BreakerPermit, Rejection> {
     switch state {
@@ -62,7 +63,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     }
   }
 
-  private mutating func admitProbe(
+  @inlinable mutating func admitProbe(
     now: Instant, policy: BreakerPolicy, events: inout EventBuffer<Instant>
   ) -> BreakerPermit {
     let lease = now.advanced(by: policy.probeLeaseTimeout)
@@ -73,7 +74,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   }
 
   /// Counts a rejection and describes it. `now` is only needed while a cooldown runs.
-  mutating func reject(now: Instant?) -> Rejection {
+  @inlinable mutating func reject(now: Instant?) -> Rejection {
     rejectedInState = rejectedInState.saturatingAdd(1)
     counters.rejections = counters.rejections.saturatingAdd(1)
     let until: Instant? = state == .open || state == .suspended ? reopenAt : nil
@@ -83,7 +84,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
       firstError: firstError)
   }
 
-  func availability(now: Instant) -> BreakerAvailability<Instant> {
+  @inlinable func availability(now: Instant) -> BreakerAvailability<Instant> {
     switch state {
     case .closed: return .available
     case .dead: return .dead
@@ -99,7 +100,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
   // MARK: Outcomes
 
-  mutating func recordSuccess(
+  @inlinable mutating func recordSuccess(
     _ permit: BreakerPermit, now: Instant, events: inout EventBuffer<Instant>
   ) {
     guard permit.generation == generation else { return }
@@ -115,11 +116,11 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   }
 
   /// Cancellation is neutral; a cancelled probe frees the slot for the next caller.
-  mutating func recordCancellation(_ permit: BreakerPermit) {
+  @inlinable mutating func recordCancellation(_ permit: BreakerPermit) {
     releaseProbe(permit)
   }
 
-  mutating func recordFailure(
+  @inlinable mutating func recordFailure(
     _ permit: BreakerPermit, _ failure: Classification, now: Instant, policy: BreakerPolicy,
     events: inout EventBuffer<Instant>
   ) {
@@ -167,7 +168,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
   /// Opens with the next cooldown: the capped provider wait if one was given, else the
   /// jittered backoff for the new streak.
-  private mutating func trip(
+  @inlinable mutating func trip(
     _ failure: Classification, now: Instant, policy: BreakerPolicy,
     events: inout EventBuffer<Instant>
   ) {
@@ -187,7 +188,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
   /// Keeps the first error of an episode in full and counts the rest. A credential-level
   /// verdict (`replacing`) becomes the kept error, because it is what the operator must see.
-  private mutating func noteFailure(
+  @inlinable mutating func noteFailure(
     _ failure: Classification, now: Instant, events: inout EventBuffer<Instant>,
     replacing: Bool = false
   ) {
@@ -201,13 +202,13 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     }
   }
 
-  private mutating func releaseProbe(_ permit: BreakerPermit) {
+  @inlinable mutating func releaseProbe(_ permit: BreakerPermit) {
     guard permit.isProbe, permit.generation == generation, state == .halfOpen else { return }
     probeLeaseUntil = nil
     bumpGeneration()
   }
 
-  private mutating func clearEpisode() {
+  @inlinable mutating func clearEpisode() {
     consecutiveFailures = 0
     streak = 0
     lastCooldown = nil
@@ -217,8 +218,9 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
   // MARK: Operator actions
 
-  @discardableResult
-  mutating func forceOpen(until: Instant?, now: Instant, events: inout EventBuffer<Instant>)
+  @inlinable @discardableResult mutating func forceOpen(
+    until: Instant?, now: Instant, events: inout EventBuffer<Instant>
+  )
     -> Bool
   {
     guard state != .dead else { return false }
@@ -228,8 +230,9 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     return true
   }
 
-  @discardableResult
-  mutating func forceClose(now: Instant, events: inout EventBuffer<Instant>) -> Bool {
+  @inlinable @discardableResult mutating func forceClose(
+    now: Instant, events: inout EventBuffer<Instant>
+  ) -> Bool {
     guard state != .dead else { return false }
     events.append(credential, generation, now, .operatorAction(.forceClose))
     consecutiveFailures = 0
@@ -237,8 +240,9 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     return true
   }
 
-  @discardableResult
-  mutating func revive(now: Instant, events: inout EventBuffer<Instant>) -> Bool {
+  @inlinable @discardableResult mutating func revive(
+    now: Instant, events: inout EventBuffer<Instant>
+  ) -> Bool {
     guard state == .dead else { return false }
     events.append(credential, generation, now, .operatorAction(.revive))
     clearEpisode()
@@ -246,8 +250,9 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     return true
   }
 
-  @discardableResult
-  mutating func resume(now: Instant, events: inout EventBuffer<Instant>) -> Bool {
+  @inlinable @discardableResult mutating func resume(
+    now: Instant, events: inout EventBuffer<Instant>
+  ) -> Bool {
     guard state == .paused else { return false }
     events.append(credential, generation, now, .operatorAction(.resume))
     clearEpisode()
@@ -255,14 +260,14 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     return true
   }
 
-  mutating func resetStreak(now: Instant, events: inout EventBuffer<Instant>) {
+  @inlinable mutating func resetStreak(now: Instant, events: inout EventBuffer<Instant>) {
     events.append(credential, generation, now, .operatorAction(.resetStreak))
     consecutiveFailures = 0
     streak = 0
     lastCooldown = nil
   }
 
-  mutating func credentialReplaced(now: Instant, events: inout EventBuffer<Instant>) {
+  @inlinable mutating func credentialReplaced(now: Instant, events: inout EventBuffer<Instant>) {
     events.append(credential, generation, now, .operatorAction(.credentialReplaced))
     clearEpisode()
     closeByHand(.credentialReplaced, now: now, events: &events)
@@ -270,7 +275,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
   /// Closes (or, if already closed, starts a new generation) and makes older permits unable
   /// to change the credential's standing.
-  private mutating func closeByHand(
+  @inlinable mutating func closeByHand(
     _ action: BreakerOperatorAction, now: Instant, events: inout EventBuffer<Instant>
   ) {
     reopenAt = nil
@@ -284,7 +289,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
   // MARK: Snapshots
 
-  func snapshot(now: Instant) -> BreakerSnapshot {
+  @inlinable func snapshot(now: Instant) -> BreakerSnapshot {
     var exported = state
     var remaining = reopenAt.map { max(now.duration(to: $0), .zero) }
     if state == .halfOpen {
@@ -301,7 +306,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
   /// Loads `snapshot`, clamping damaged numbers: negative counts become zero, cooldowns are
   /// capped by `policy`'s longest wait, and a half-open state becomes open with a probe due.
-  mutating func restore(
+  @inlinable mutating func restore(
     _ snapshot: BreakerSnapshot, now: Instant, policy: BreakerPolicy,
     events: inout EventBuffer<Instant>
   ) {
@@ -336,11 +341,11 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
   // MARK: Transitions
 
-  private mutating func bumpGeneration() {
+  @inlinable mutating func bumpGeneration() {
     generation = (generation &+ 1) & Self.generationMask
   }
 
-  private mutating func transition(
+  @inlinable mutating func transition(
     to next: BreakerState, cause: BreakerTransitionCause, now: Instant,
     events: inout EventBuffer<Instant>
   ) {
@@ -359,13 +364,14 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
 /// Events produced under the lock, delivered after it is released. It allocates only when
 /// someone listens: with `isEnabled` false, appending does nothing.
+@usableFromInline
 struct EventBuffer<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
-  let isEnabled: Bool
-  var events: [BreakerEvent<Instant>] = []
+  @usableFromInline let isEnabled: Bool
+  @usableFromInline var events: [BreakerEvent<Instant>] = []
 
-  init(isEnabled: Bool) { self.isEnabled = isEnabled }
+  @inlinable init(isEnabled: Bool) { self.isEnabled = isEnabled }
 
-  mutating func append(
+  @inlinable mutating func append(
     _ credential: CredentialID, _ generation: UInt64, _ now: Instant,
     _ kind: BreakerEvent<Instant>.Kind
   ) {
@@ -377,7 +383,7 @@ struct EventBuffer<Instant: InstantProtocol>: Sendable where Instant.Duration ==
 
 extension Int {
   /// `self + other`, stopping at `Int.max` instead of trapping.
-  func saturatingAdd(_ other: Int) -> Int {
+  @inlinable func saturatingAdd(_ other: Int) -> Int {
     let (sum, overflow) = addingReportingOverflow(other)
     return overflow ? (other > 0 ? .max : .min) : sum
   }

@@ -12,4 +12,10 @@ public struct BreakerPermit: Sendable, Hashable {
   /// Whether this permit is the single half-open probe.
   public let isProbe: Bool
 
+  /// Creates a permit. Only the breaker issues meaningful ones.
+  @inlinable
+  init(generation: UInt64, isProbe: Bool) {
+    self.generation = generation
+    self.isProbe = isProbe
+  }
 }

@@ -13,22 +13,33 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   /// The breakers' type.
   public typealias Breaker = CircuitBreaker<C>
 
-  private struct Entry {
-    let breaker: Breaker
-    var lastUse: UInt64
+  @usableFromInline
+  struct Entry {
+    @usableFromInline let breaker: Breaker
+    @usableFromInline var lastUse: UInt64
+
+    @inlinable
+    init(breaker: Breaker, lastUse: UInt64) {
+      self.breaker = breaker
+      self.lastUse = lastUse
+    }
   }
 
-  private struct Storage {
-    var entries: [CredentialID: Entry] = [:]
-    var tick: UInt64 = 0
+  @usableFromInline
+  struct Storage {
+    @usableFromInline var entries: [CredentialID: Entry] = [:]
+    @usableFromInline var tick: UInt64 = 0
     /// The count that triggers the next eviction pass: capacity, raised after a pass that
     /// could not get below it (too many unhealthy breakers), so passes stay amortised.
-    var evictionTrigger: Int
+    @usableFromInline var evictionTrigger: Int
+
+    @usableFromInline
+    init(evictionTrigger: Int) { self.evictionTrigger = evictionTrigger }
   }
 
-  private let storage: SanitizerVisibleMutex<Storage>
-  private let environment: BreakerEnvironment<C>
-  private let makeRandom: @Sendable (CredentialID) -> BackoffRandomSource
+  @usableFromInline let storage: SanitizerVisibleMutex<Storage>
+  @usableFromInline let environment: BreakerEnvironment<C>
+  @usableFromInline let makeRandom: @Sendable (CredentialID) -> BackoffRandomSource
   /// How many breakers are kept before idle healthy ones are evicted (at least 1).
   public let capacity: Int
 
@@ -52,12 +63,14 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   }
 
   /// The breaker for `credential`, created closed on first use.
+  @inlinable
   public func breaker(for credential: CredentialID) -> Breaker {
     storage.withLock { storage in
       storage.tick &+= 1
-      if let entry = storage.entries[credential] {
-        storage.entries[credential]?.lastUse = storage.tick
-        return entry.breaker
+      // One hash lookup: the index serves both the read and the LRU stamp.
+      if let index = storage.entries.index(forKey: credential) {
+        storage.entries.values[index].lastUse = storage.tick
+        return storage.entries.values[index].breaker
       }
       let breaker = Breaker(
         credential: credential, environment: environment, random: makeRandom(credential))
@@ -105,7 +118,8 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
 
   /// Evicts the least recently used idle healthy breakers (never `kept`) down to 90% of
   /// capacity, so eviction's sort is paid once per tenth of capacity, not per insert.
-  private func evictIdle(_ storage: inout Storage, keeping kept: CredentialID) {
+  @usableFromInline
+  func evictIdle(_ storage: inout Storage, keeping kept: CredentialID) {
     let target = capacity - capacity / 10
     var idle = storage.entries.filter { $0.key != kept && $0.value.breaker.isIdleHealthy }
       .map { (credential: $0.key, lastUse: $0.value.lastUse) }

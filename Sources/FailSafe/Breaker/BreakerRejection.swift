@@ -19,6 +19,7 @@ public struct BreakerRejection<Instant: InstantProtocol>: Error, Sendable, Hasha
   public let firstError: Classification?
 
   /// Creates a rejection.
+  @inlinable
   public init(
     credential: CredentialID, state: BreakerState, reopenAt: Instant?, retryAfter: Duration?,
     firstError: Classification?

@@ -22,7 +22,7 @@ public enum BreakerState: String, Sendable, Hashable, Codable, CaseIterable,
   public var description: String { rawValue }
 
   /// The state whose ``code`` is `code`; unknown codes read as closed (they are never stored).
-  init(code: UInt64) {
+  @inlinable init(code: UInt64) {
     switch code {
     case 1: self = .open
     case 2: self = .halfOpen
@@ -34,7 +34,7 @@ public enum BreakerState: String, Sendable, Hashable, Codable, CaseIterable,
   }
 
   /// The 3-bit code packed into the breaker's atomic state word; `closed` must be 0.
-  var code: UInt64 {
+  @inlinable var code: UInt64 {
     switch self {
     case .closed: 0
     case .open: 1

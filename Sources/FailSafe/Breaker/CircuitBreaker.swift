@@ -20,9 +20,9 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// The credential this breaker guards.
   public let credential: CredentialID
   /// The published mirror of the machine: written only under `machine`'s lock.
-  private let word = Atomic<UInt64>(0)
-  private let machine: Mutex<BreakerMachine<C.Instant>>
-  let environment: BreakerEnvironment<C>
+  @usableFromInline let word = Atomic<UInt64>(0)
+  @usableFromInline let machine: Mutex<BreakerMachine<C.Instant>>
+  @usableFromInline let environment: BreakerEnvironment<C>
 
   /// Creates a closed breaker for `credential`.
   ///
@@ -41,6 +41,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
       random: random)
   }
 
+  @usableFromInline
   init(credential: CredentialID, environment: BreakerEnvironment<C>, random: BackoffRandomSource) {
     self.credential = credential
     self.environment = environment
@@ -57,7 +58,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   public var state: BreakerState { BreakerState(code: word.load(ordering: .acquiring) & 7) }
 
   /// Whether the breaker is closed with nothing counted: safe to evict from a registry.
-  var isIdleHealthy: Bool { word.load(ordering: .acquiring) & 0xF == 0 }
+  @inlinable var isIdleHealthy: Bool { word.load(ordering: .acquiring) & 0xF == 0 }
 
   // MARK: Permits
 
@@ -68,6 +69,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// out, unless its lease lapsed. Dead, paused: rejected.
   ///
   /// - Throws: ``BreakerRejection`` saying why and until when.
+  @inlinable
   public func acquire() throws(Rejection) -> BreakerPermit {
     let packed = word.load(ordering: .acquiring)
     if packed & 7 == 0 {
@@ -76,7 +78,8 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
     return try acquireSlow(packed)
   }
 
-  private func acquireSlow(_ packed: UInt64) throws(Rejection) -> BreakerPermit {
+  @inlinable @inline(never)
+  func acquireSlow(_ packed: UInt64) throws(Rejection) -> BreakerPermit {
     let code = packed & 7
     if code == BreakerState.dead.code || code == BreakerState.paused.code {
       // No clock read: nothing about a dead or paused credential depends on time.
@@ -103,8 +106,14 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   ///
   /// When the breaker is closed and clean in the permit's generation, this is one relaxed
   /// atomic load and nothing else.
+  @inlinable
   public func recordSuccess(_ permit: BreakerPermit) {
     if !permit.isProbe && word.load(ordering: .relaxed) == permit.generation << 8 { return }
+    recordSuccessSlow(permit)
+  }
+
+  @inlinable @inline(never)
+  func recordSuccessSlow(_ permit: BreakerPermit) {
     let now = environment.clock.now
     mutate { machine, events in machine.recordSuccess(permit, now: now, events: &events) }
   }
@@ -116,6 +125,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// suspended; fatal: the credential is untouched. Stale reports (older generation) are
   /// ignored, except credential verdicts (permanent, unauthorized, quotaExhausted) issued
   /// since the credential was last replaced or reset by hand.
+  @inlinable
   public func recordFailure(_ permit: BreakerPermit, _ classification: Classification) {
     let now = environment.clock.now
     let policy = environment.policy
@@ -126,6 +136,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
 
   /// Reports that the permitted call was cancelled: neutral. A cancelled probe frees the slot
   /// for the next caller.
+  @inlinable
   public func recordCancellation(_ permit: BreakerPermit) {
     guard permit.isProbe else { return }
     locked { machine in machine.recordCancellation(permit) }
@@ -134,6 +145,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   // MARK: Queries
 
   /// Whether a call would be admitted now, and if not until when. Closed: one atomic load.
+  @inlinable
   public func availability() -> BreakerAvailability<C.Instant> {
     if word.load(ordering: .acquiring) & 7 == 0 { return .available }
     let now = environment.clock.now
@@ -225,8 +237,8 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   // MARK: Plumbing
 
   /// Runs `body` under the lock, then delivers its events outside the lock.
-  @discardableResult
-  private func mutate<Result: Sendable>(
+  @inlinable @discardableResult
+  func mutate<Result: Sendable>(
     _ body: (inout BreakerMachine<C.Instant>, inout EventBuffer<C.Instant>) -> Result
   ) -> Result {
     var events = EventBuffer<C.Instant>(isEnabled: environment.hub.isListening)
@@ -240,7 +252,8 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// The acquiring load on entry and the releasing store on exit publish the state to the
   /// fast path, and also make the lock's hand-off visible to ThreadSanitizer, which cannot see
   /// a contended `Mutex` being handed over inside the kernel (see `SanitizerVisibleMutex`).
-  private func locked<Result: Sendable>(
+  @inlinable
+  func locked<Result: Sendable>(
     _ body: (inout BreakerMachine<C.Instant>) -> Result
   ) -> Result {
     machine.withLock { machine in

@@ -4,19 +4,23 @@ import Synchronization
 ///
 /// ``isListening`` is one relaxed atomic load plus a nil check, so emitters can skip building
 /// events entirely when nobody listens.
+@usableFromInline
 final class BreakerEventHub<Instant: InstantProtocol>: Sendable {
-  typealias Event = BreakerEvent<Instant>
+  @usableFromInline typealias Event = BreakerEvent<Instant>
 
-  private let observer: (@Sendable (Event) -> Void)?
-  private let streams = SanitizerVisibleMutex<[UInt64: AsyncStream<Event>.Continuation]>([:])
-  private let streamCount = Atomic<Int>(0)
+  @usableFromInline let observer: (@Sendable (Event) -> Void)?
+  @usableFromInline let streams = SanitizerVisibleMutex<[UInt64: AsyncStream<Event>.Continuation]>(
+    [:])
+  @usableFromInline let streamCount = Atomic<Int>(0)
   private let nextStreamID = Atomic<UInt64>(0)
 
+  @usableFromInline
   init(observer: (@Sendable (Event) -> Void)?) { self.observer = observer }
 
-  var isListening: Bool { observer != nil || streamCount.load(ordering: .relaxed) > 0 }
+  @inlinable var isListening: Bool { observer != nil || streamCount.load(ordering: .relaxed) > 0 }
 
   /// A new stream of every later event, keeping the newest `bufferLimit` if it falls behind.
+  @usableFromInline
   func stream(bufferLimit: Int) -> AsyncStream<Event> {
     let (stream, continuation) = AsyncStream<Event>.makeStream(
       bufferingPolicy: .bufferingNewest(max(bufferLimit, 1)))
@@ -31,8 +35,14 @@ final class BreakerEventHub<Instant: InstantProtocol>: Sendable {
     return stream
   }
 
+  @inlinable
   func deliver(_ events: [Event]) {
     guard !events.isEmpty else { return }
+    deliverNonEmpty(events)
+  }
+
+  @usableFromInline
+  func deliverNonEmpty(_ events: [Event]) {
     if let observer { for event in events { observer(event) } }
     guard streamCount.load(ordering: .relaxed) > 0 else { return }
     let continuations = streams.withLock { Array($0.values) }
