@@ -9,7 +9,6 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   /// Generations use the 56 bits above the state code and the dirty bit.
   @inlinable static var generationMask: UInt64 { (1 << 56) - 1 }
 
-  @usableFromInline let credential: CredentialID
   @usableFromInline var state: BreakerState = .closed
   @usableFromInline var generation: UInt64 = 0
   /// Permits issued before this generation cannot change the credential's standing any more:
@@ -21,21 +20,21 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   /// Set while a half-open probe is out: when its permit lapses.
   @usableFromInline var probeLeaseUntil: Instant?
   @usableFromInline var lastCooldown: Duration?
-  @usableFromInline var firstError: Classification?
+  /// The episode's first error, shared by reference with every rejection.
+  @usableFromInline var firstErrorRecord: ErrorRecord?
   @usableFromInline var repeatedErrors = 0
   @usableFromInline var rejectedInState = 0
   @usableFromInline var counters = BreakerCounters()
   @usableFromInline var random: BackoffRandomSource
 
-  @inlinable init(credential: CredentialID, random: BackoffRandomSource) {
-    self.credential = credential
+  @inlinable init(random: BackoffRandomSource) {
     self.random = random
   }
 
   /// `generation << 8 | dirty << 3 | state code`. Dirty means a success must take the slow
   /// path to clear counters; a clean closed breaker's word is just `generation << 8`.
   @inlinable var packedWord: UInt64 {
-    let dirty: UInt64 = consecutiveFailures != 0 || streak != 0 || firstError != nil ? 8 : 0
+    let dirty: UInt64 = consecutiveFailures != 0 || streak != 0 || firstErrorRecord != nil ? 8 : 0
     return generation << 8 | dirty | state.code
   }
 
@@ -48,16 +47,18 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     case .closed:
       return .success(BreakerPermit(generation: generation, isProbe: false))
     case .dead, .paused:
-      return .failure(reject(now: nil))
+      return .failure(reject(credential: events.credential, now: nil))
     case .open, .suspended:
-      guard let reopenAt, now >= reopenAt else { return .failure(reject(now: now)) }
+      guard let reopenAt, now >= reopenAt else {
+        return .failure(reject(credential: events.credential, now: now))
+      }
       transition(to: .halfOpen, cause: .cooldownExpired, now: now, events: &events)
       return .success(admitProbe(now: now, policy: policy, events: &events))
     case .halfOpen:
       if let lease = probeLeaseUntil {
-        guard now >= lease else { return .failure(reject(now: now)) }
+        guard now >= lease else { return .failure(reject(credential: events.credential, now: now)) }
         bumpGeneration()
-        events.append(credential, generation, now, .probeLeaseExpired)
+        events.append(generation, now, .probeLeaseExpired)
       }
       return .success(admitProbe(now: now, policy: policy, events: &events))
     }
@@ -69,19 +70,19 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     let lease = now.advanced(by: policy.probeLeaseTimeout)
     probeLeaseUntil = lease
     counters.probes = counters.probes.saturatingAdd(1)
-    events.append(credential, generation, now, .probeAdmitted(leaseUntil: lease))
+    events.append(generation, now, .probeAdmitted(leaseUntil: lease))
     return BreakerPermit(generation: generation, isProbe: true)
   }
 
   /// Counts a rejection and describes it. `now` is only needed while a cooldown runs.
-  @inlinable mutating func reject(now: Instant?) -> Rejection {
+  @inlinable mutating func reject(credential: CredentialID, now: Instant?) -> Rejection {
     rejectedInState = rejectedInState.saturatingAdd(1)
     counters.rejections = counters.rejections.saturatingAdd(1)
     let until: Instant? = state == .open || state == .suspended ? reopenAt : nil
     return Rejection(
       credential: credential, state: state, reopenAt: until,
       retryAfter: until.flatMap { until in now.map { max($0.duration(to: until), .zero) } },
-      firstError: firstError)
+      firstErrorRecord: firstErrorRecord)
   }
 
   @inlinable func availability(now: Instant) -> BreakerAvailability<Instant> {
@@ -193,10 +194,10 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     replacing: Bool = false
   ) {
     counters.failures = counters.failures.saturatingAdd(1)
-    if firstError == nil || replacing {
-      firstError = failure
+    if firstErrorRecord == nil || replacing {
+      firstErrorRecord = ErrorRecord(failure)
       repeatedErrors = 0
-      events.append(credential, generation, now, .firstErrorRecorded(failure))
+      events.append(generation, now, .firstErrorRecorded(failure))
     } else {
       repeatedErrors = repeatedErrors.saturatingAdd(1)
     }
@@ -212,7 +213,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     consecutiveFailures = 0
     streak = 0
     lastCooldown = nil
-    firstError = nil
+    firstErrorRecord = nil
     repeatedErrors = 0
   }
 
@@ -224,7 +225,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     -> Bool
   {
     guard state != .dead else { return false }
-    events.append(credential, generation, now, .operatorAction(.forceOpen))
+    events.append(generation, now, .operatorAction(.forceOpen))
     reopenAt = until
     transition(to: .open, cause: .operatorAction(.forceOpen), now: now, events: &events)
     return true
@@ -234,7 +235,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     now: Instant, events: inout EventBuffer<Instant>
   ) -> Bool {
     guard state != .dead else { return false }
-    events.append(credential, generation, now, .operatorAction(.forceClose))
+    events.append(generation, now, .operatorAction(.forceClose))
     consecutiveFailures = 0
     closeByHand(.forceClose, now: now, events: &events)
     return true
@@ -244,7 +245,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     now: Instant, events: inout EventBuffer<Instant>
   ) -> Bool {
     guard state == .dead else { return false }
-    events.append(credential, generation, now, .operatorAction(.revive))
+    events.append(generation, now, .operatorAction(.revive))
     clearEpisode()
     closeByHand(.revive, now: now, events: &events)
     return true
@@ -254,21 +255,21 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     now: Instant, events: inout EventBuffer<Instant>
   ) -> Bool {
     guard state == .paused else { return false }
-    events.append(credential, generation, now, .operatorAction(.resume))
+    events.append(generation, now, .operatorAction(.resume))
     clearEpisode()
     closeByHand(.resume, now: now, events: &events)
     return true
   }
 
   @inlinable mutating func resetStreak(now: Instant, events: inout EventBuffer<Instant>) {
-    events.append(credential, generation, now, .operatorAction(.resetStreak))
+    events.append(generation, now, .operatorAction(.resetStreak))
     consecutiveFailures = 0
     streak = 0
     lastCooldown = nil
   }
 
   @inlinable mutating func credentialReplaced(now: Instant, events: inout EventBuffer<Instant>) {
-    events.append(credential, generation, now, .operatorAction(.credentialReplaced))
+    events.append(generation, now, .operatorAction(.credentialReplaced))
     clearEpisode()
     closeByHand(.credentialReplaced, now: now, events: &events)
   }
@@ -300,7 +301,8 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
       state: exported, consecutiveFailures: consecutiveFailures, streak: streak,
       cooldownRemaining: state == .open || state == .suspended || state == .halfOpen
         ? remaining : nil,
-      lastCooldown: lastCooldown, firstError: firstError, repeatedErrors: repeatedErrors,
+      lastCooldown: lastCooldown, firstError: firstErrorRecord?.classification,
+      repeatedErrors: repeatedErrors,
       counters: counters)
   }
 
@@ -310,12 +312,12 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     _ snapshot: BreakerSnapshot, now: Instant, policy: BreakerPolicy,
     events: inout EventBuffer<Instant>
   ) {
-    events.append(credential, generation, now, .operatorAction(.restore))
+    events.append(generation, now, .operatorAction(.restore))
     let longest = max(policy.backoff.maximum, policy.maximumProviderWait, policy.maximumQuotaWait)
     consecutiveFailures = max(snapshot.consecutiveFailures, 0)
     streak = max(snapshot.streak, 0)
     lastCooldown = snapshot.lastCooldown.map { min(max($0, .zero), longest) }
-    firstError = snapshot.firstError
+    firstErrorRecord = snapshot.firstError.map(ErrorRecord.init)
     repeatedErrors = max(snapshot.repeatedErrors, 0)
     counters = BreakerCounters(
       rejections: max(snapshot.counters.rejections, 0),
@@ -352,13 +354,13 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     let previous = state
     if rejectedInState > 0 {
       events.append(
-        credential, generation, now, .rejectionsSummarized(count: rejectedInState, state: previous))
+        generation, now, .rejectionsSummarized(count: rejectedInState, state: previous))
       rejectedInState = 0
     }
     state = next
     probeLeaseUntil = nil
     bumpGeneration()
-    events.append(credential, generation, now, .transition(from: previous, to: next, cause: cause))
+    events.append(generation, now, .transition(from: previous, to: next, cause: cause))
   }
 }
 
@@ -367,12 +369,17 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 @usableFromInline
 struct EventBuffer<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
   @usableFromInline let isEnabled: Bool
+  /// The breaker's credential, for events and rejections.
+  @usableFromInline let credential: CredentialID
   @usableFromInline var events: [BreakerEvent<Instant>] = []
 
-  @inlinable init(isEnabled: Bool) { self.isEnabled = isEnabled }
+  @inlinable init(isEnabled: Bool, credential: CredentialID) {
+    self.isEnabled = isEnabled
+    self.credential = credential
+  }
 
   @inlinable mutating func append(
-    _ credential: CredentialID, _ generation: UInt64, _ now: Instant,
+    _ generation: UInt64, _ now: Instant,
     _ kind: BreakerEvent<Instant>.Kind
   ) {
     guard isEnabled else { return }

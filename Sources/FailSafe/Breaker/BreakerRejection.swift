@@ -1,7 +1,8 @@
 /// Why a breaker refused a call, decided before the caller's operation starts.
 ///
 /// Thrown by ``CircuitBreaker/acquire()`` as a typed error, so rejecting allocates no
-/// existential box.
+/// existential box. The first error is held by reference, so copying a rejection costs two
+/// retains whatever the error's size.
 public struct BreakerRejection<Instant: InstantProtocol>: Error, Sendable, Hashable,
   CustomStringConvertible
 {
@@ -14,21 +15,47 @@ public struct BreakerRejection<Instant: InstantProtocol>: Error, Sendable, Hasha
   public let reopenAt: Instant?
   /// How long from the rejection until ``reopenAt``, or `nil` when that is unknown.
   public let retryAfter: Duration?
+  @usableFromInline let firstErrorRecord: ErrorRecord?
+
   /// The first error of the episode that opened, paused, suspended or killed the credential
   /// (already redacted by the classifier), or `nil` if an operator forced it.
-  public let firstError: Classification?
+  public var firstError: Classification? { firstErrorRecord?.classification }
 
   /// Creates a rejection.
-  @inlinable
   public init(
     credential: CredentialID, state: BreakerState, reopenAt: Instant?, retryAfter: Duration?,
     firstError: Classification?
+  ) {
+    self.init(
+      credential: credential, state: state, reopenAt: reopenAt, retryAfter: retryAfter,
+      firstErrorRecord: firstError.map(ErrorRecord.init))
+  }
+
+  @inlinable
+  init(
+    credential: CredentialID, state: BreakerState, reopenAt: Instant?, retryAfter: Duration?,
+    firstErrorRecord: ErrorRecord?
   ) {
     self.credential = credential
     self.state = state
     self.reopenAt = reopenAt
     self.retryAfter = retryAfter
-    self.firstError = firstError
+    self.firstErrorRecord = firstErrorRecord
+  }
+
+  /// Equal when every public field is equal.
+  public static func == (lhs: Self, rhs: Self) -> Bool {
+    lhs.credential == rhs.credential && lhs.state == rhs.state && lhs.reopenAt == rhs.reopenAt
+      && lhs.retryAfter == rhs.retryAfter && lhs.firstError == rhs.firstError
+  }
+
+  /// Hashes every public field.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(credential)
+    hasher.combine(state)
+    hasher.combine(reopenAt)
+    hasher.combine(retryAfter)
+    hasher.combine(firstError)
   }
 
   /// `credential <id> is <state>`, the wait if known, and the first error: safe to log.

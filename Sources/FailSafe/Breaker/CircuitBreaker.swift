@@ -45,7 +45,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   init(credential: CredentialID, environment: BreakerEnvironment<C>, random: BackoffRandomSource) {
     self.credential = credential
     self.environment = environment
-    self.machine = Mutex(BreakerMachine(credential: credential, random: random))
+    self.machine = Mutex(BreakerMachine(random: random))
   }
 
   /// The policy in force, with every setting clamped into range.
@@ -85,13 +85,14 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
       // No clock read: nothing about a dead or paused credential depends on time.
       let rejection = locked { machine -> Rejection? in
         guard machine.state == .dead || machine.state == .paused else { return nil }
-        return machine.reject(now: nil)
+        return machine.reject(credential: credential, now: nil)
       }
       if let rejection { throw rejection }
     }
     let now = environment.clock.now
     let policy = environment.policy
-    var events = EventBuffer<C.Instant>(isEnabled: environment.hub.isListening)
+    var events = EventBuffer<C.Instant>(
+      isEnabled: environment.hub.isListening, credential: credential)
     let result = locked { machine in
       machine.acquire(now: now, policy: policy, events: &events)
     }
@@ -241,7 +242,8 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   func mutate<Result: Sendable>(
     _ body: (inout BreakerMachine<C.Instant>, inout EventBuffer<C.Instant>) -> Result
   ) -> Result {
-    var events = EventBuffer<C.Instant>(isEnabled: environment.hub.isListening)
+    var events = EventBuffer<C.Instant>(
+      isEnabled: environment.hub.isListening, credential: credential)
     let result = locked { machine in body(&machine, &events) }
     environment.hub.deliver(events.events)
     return result
