@@ -6,7 +6,7 @@ import Testing
   import FoundationNetworking
 #endif
 
-@Suite("ScriptedHTTPServer", .timeLimit(.minutes(1)))
+@Suite("ScriptedHTTPServer Concurrency", .timeLimit(.minutes(1)))
 struct ScriptedHTTPServerTests {
   @Test func urlSessionFetchesScriptedAnswersAndEveryRequestIsRecorded() async throws {
     let session = URLSession(configuration: .ephemeral)

@@ -68,7 +68,7 @@ where C.Duration == Duration {
     var nextWaiterID: UInt64 = 0
   }
 
-  private let state: PosixLocked<State>
+  private let state: SanitizerVisibleMutex<State>
   private let refresher: Refresher
   private let classifier: any FailureClassifying
   private let clock: C
@@ -87,7 +87,7 @@ where C.Duration == Duration {
     credential: Credential, policy: RefreshPolicy = .standard,
     classifier: any FailureClassifying, clock: C, refresher: @escaping Refresher
   ) {
-    state = PosixLocked(State(current: credential))
+    state = SanitizerVisibleMutex(State(current: credential))
     self.policy = policy
     self.classifier = classifier
     self.clock = clock

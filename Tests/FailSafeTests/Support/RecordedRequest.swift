@@ -15,6 +15,8 @@ struct RecordedRequest: Sendable, CustomStringConvertible {
   let headers: HTTPHeaderFields
   /// The body, de-chunked if it was sent chunked.
   let body: Data
+  /// When the server finished reading it, on the real clock.
+  let receivedAt: ContinuousClock.Instant
 
   /// The target without its query.
   var path: String { String(target.prefix { $0 != "?" }) }

@@ -124,7 +124,8 @@ final class ScriptedHTTPServer: Sendable {
     recorded.withLock { requests in
       let request = RecordedRequest(
         index: requests.count, connection: connection, method: head.method,
-        target: head.target, headers: head.headers, body: body)
+        target: head.target, headers: head.headers, body: body,
+        receivedAt: ContinuousClock().now)
       requests.append(request)
       return request
     }
