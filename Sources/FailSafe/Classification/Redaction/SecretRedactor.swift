@@ -1,0 +1,111 @@
+/// Removes secrets from text before it is stored, logged or shown.
+///
+/// Replaced by ``placeholder``:
+/// - tokens with a known secret prefix: OpenAI/Anthropic/DeepSeek `sk-`, Stripe `sk_`/`rk_`,
+///   Google `AIza` and `ya29.`, GitHub `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_`/`github_pat_`, Slack
+///   `xox?-`, AWS `AKIA`/`ASIA`, Groq `gsk_`, xAI `xai-`, Hugging Face `hf_`, Replicate `r8_`,
+///   Perplexity `pplx-`, OpenRouter `sk-or-`, JWTs (`eyJ...`);
+/// - the word after `Bearer` or `Basic`;
+/// - the value after `key=`, `api_key=`, `token=`, `secret=`, `password=`, `Authorization:`
+///   and similar `name=value` / `name: value` pairs;
+/// - any other run of 32 or more token characters that mixes upper case, lower case and
+///   digits (an unknown key format), and masked keys such as `sk-****abcd`.
+///
+/// Invariant: the output never contains a run of token characters from the input that one of
+/// these rules matched. Runs in O(n) over the UTF-8 bytes.
+public enum SecretRedactor {
+  /// What replaces each secret.
+  public static let placeholder = "[REDACTED]"
+
+  /// `text` with every secret replaced by ``placeholder``.
+  public static func redact(_ text: String) -> String {
+    let bytes = Array(text.utf8)
+    var output: [UInt8] = []
+    output.reserveCapacity(bytes.count)
+    var index = 0
+    var redactNext = false
+    while index < bytes.count {
+      guard isTokenByte(bytes[index]) else {
+        output.append(bytes[index])
+        index += 1
+        continue
+      }
+      let start = index
+      while index < bytes.count, isTokenByte(bytes[index]) { index += 1 }
+      let token = bytes[start..<index]
+      if redactNext || isSecret(token) {
+        output.append(contentsOf: placeholder.utf8)
+        redactNext = false
+        continue
+      }
+      output.append(contentsOf: token)
+      redactNext = introducesSecret(token, followedBy: bytes, at: index)
+    }
+    return String(decoding: output, as: UTF8.self)
+  }
+
+  private static let prefixes: [[UInt8]] = [
+    "sk-", "sk_", "rk_", "AIza", "ya29.", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
+    "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-", "AKIA", "ASIA", "gsk_", "xai-", "hf_",
+    "r8_", "pplx-", "eyJ", "pk_live_", "whsec_", "glpat-", "npm_", "pypi-",
+  ].map { Array($0.utf8) }
+
+  private static let secretNames: Set<String> = [
+    "key", "api_key", "apikey", "api-key", "x-api-key", "token", "access_token", "refresh_token",
+    "id_token", "secret", "client_secret", "password", "passwd", "authorization", "sig",
+    "signature", "x-goog-api-key", "session", "cookie", "credential", "credentials",
+  ]
+
+  private static func isSecret(_ token: ArraySlice<UInt8>) -> Bool {
+    for prefix in prefixes
+    where token.count >= prefix.count + 6 && token.starts(with: prefix) {
+      return true
+    }
+    if token.count >= 12, token.contains(UInt8(ascii: "*")),
+      token.filter({ $0 == UInt8(ascii: "*") }).count >= 4
+    {
+      return true
+    }
+    guard token.count >= 32 else { return false }
+    var upper = false
+    var lower = false
+    var digit = false
+    for byte in token {
+      if byte &- 65 < 26 {
+        upper = true
+      } else if byte &- 97 < 26 {
+        lower = true
+      } else if byte &- 48 < 10 {
+        digit = true
+      }
+    }
+    return upper && lower && digit
+  }
+
+  /// Whether `token` is a word after which the next token is a secret: `Bearer x`,
+  /// `Basic x`, `key=x`, `Authorization: x`.
+  private static func introducesSecret(
+    _ token: ArraySlice<UInt8>, followedBy bytes: [UInt8], at index: Int
+  ) -> Bool {
+    guard token.count <= 24 else { return false }
+    let name = String(decoding: token.map(lowercased), as: UTF8.self)
+    if name == "bearer" || name == "basic" {
+      return index < bytes.count && bytes[index] == UInt8(ascii: " ")
+    }
+    guard secretNames.contains(name), index < bytes.count else { return false }
+    var next = index
+    while next < bytes.count, bytes[next] == UInt8(ascii: " ") { next += 1 }
+    guard next < bytes.count, bytes[next] == UInt8(ascii: "=") || bytes[next] == UInt8(ascii: ":")
+    else { return false }
+    return true
+  }
+
+  /// Letters, digits and the punctuation keys are made of.
+  private static func isTokenByte(_ byte: UInt8) -> Bool {
+    byte | 0x20 &- 97 < 26 || byte &- 48 < 10 || byte == UInt8(ascii: "-")
+      || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "*")
+      || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "~")
+  }
+
+  private static func lowercased(_ byte: UInt8) -> UInt8 { PackedWord.lowercased(byte) }
+}
