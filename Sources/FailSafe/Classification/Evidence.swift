@@ -2,30 +2,51 @@
 /// that decided, and the start of the first message, such as
 /// `429 insufficient_quota: You exceeded your current quota, please check your plan and...`.
 enum Evidence {
-  /// Builds evidence of at most `limit` characters (plus an ellipsis), secrets redacted.
+  /// Builds evidence quoting at most `limit` bytes of `message`, secrets redacted.
   static func make(status: Int?, source: String, message: [UInt8]?, limit: Int) -> String {
-    var text = status.map(String.init) ?? ""
-    if !source.isEmpty { text += text.isEmpty ? source : " " + source }
-    if let message, !message.isEmpty {
-      // Invalid UTF-8 becomes U+FFFD; control characters (newlines) become spaces.
-      let decoded = String(decoding: message.prefix(limit * 4), as: UTF8.self)
-      var excerpt = ""
-      var lastWasSpace = true
-      for character in decoded {
-        let isSpace = character.isWhitespace || character.asciiValue.map { $0 < 0x20 } == true
-        if isSpace {
-          if !lastWasSpace { excerpt.append(" ") }
-        } else {
-          excerpt.append(character)
-        }
-        lastWasSpace = isSpace
-        if excerpt.count > limit { break }
-      }
-      if !excerpt.isEmpty { text += (text.isEmpty ? "" : ": ") + excerpt }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(limit + 48)
+    if let status { bytes.append(contentsOf: String(status).utf8) }
+    if !source.isEmpty {
+      if !bytes.isEmpty { bytes.append(UInt8(ascii: " ")) }
+      bytes.append(contentsOf: source.utf8.prefix(64))
     }
-    // Redact before truncating, so a cut can never leave a recognisable part of a secret.
-    let redacted = SecretRedactor.redact(text)
-    let cap = max(limit, 16) + 24
-    return redacted.count > cap ? String(redacted.prefix(cap)) + "..." : redacted
+    if let message, !message.isEmpty {
+      if !bytes.isEmpty { bytes.append(contentsOf: ": ".utf8) }
+      appendExcerpt(of: message, limit: max(limit, 0), to: &bytes)
+    }
+    // The excerpt is cut before redaction, but on a token boundary is not guaranteed: the
+    // redactor treats a cut secret like a whole one (its prefix or its shape still matches).
+    return SecretRedactor.redact(String(decoding: bytes, as: UTF8.self))
+  }
+
+  /// Appends up to `limit` bytes of `message`, whitespace runs collapsed to one space, cut on
+  /// a UTF-8 character boundary, with `...` if cut.
+  private static func appendExcerpt(of message: [UInt8], limit: Int, to bytes: inout [UInt8]) {
+    var written = 0
+    var lastWasSpace = true
+    var index = 0
+    while index < message.count, written < limit {
+      let byte = message[index]
+      index += 1
+      if byte <= 0x20 || byte == 0x7F {
+        if !lastWasSpace {
+          bytes.append(UInt8(ascii: " "))
+          written += 1
+        }
+        lastWasSpace = true
+      } else {
+        bytes.append(byte)
+        written += 1
+        lastWasSpace = false
+      }
+    }
+    if index < message.count {
+      // Drop a partial multi-byte character, then mark the cut.
+      while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
+      if let last = bytes.last, last >= 0xC0 { bytes.removeLast() }
+      bytes.append(contentsOf: "...".utf8)
+    }
+    while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
   }
 }

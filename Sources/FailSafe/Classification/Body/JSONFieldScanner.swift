@@ -1,3 +1,13 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#elseif canImport(ucrt)
+  import ucrt
+#endif
+
 /// A flat, non-recursive pass over JSON bytes that records the values of interesting keys.
 ///
 /// It never builds a tree and keeps no stack: a string followed by `:` is a key, and the value
@@ -71,10 +81,18 @@ struct JSONFieldScanner {
     _ role: JSONFieldRole, _ bytes: UnsafeRawBufferPointer, start: Int, end: Int,
     escaped: Bool, nesting: Int
   ) {
+    // Only a string that may hold JSON is decoded whole; anything else is read up to the
+    // longest length it can be kept at, so a 10 MB message costs no more than a short one.
+    let mayHoldJSON: Bool
+    switch role {
+    case .message, .raw, .error: mayHoldJSON = Self.startsLikeJSON(bytes, start: start, end: end)
+    default: mayHoldJSON = false
+    }
+    let limit = mayHoldJSON ? end - start : BodySignals.maximumMessageLength
     let value: [UInt8] =
       escaped
-      ? JSONStringDecoder.decode(bytes, start: start, end: end)
-      : Array(bytes[start..<end])
+      ? JSONStringDecoder.decode(bytes, start: start, end: end, limit: limit)
+      : Array(bytes[start..<min(end, start + limit)])
     switch role {
     case .code:
       addCode(value)
@@ -83,11 +101,11 @@ struct JSONFieldScanner {
         signals.quotaIdentifiers.append(Self.lowercasedString(value))
       }
     case .message, .raw:
-      if !scanEmbeddedJSON(value, nesting: nesting) { signals.addMessage(value) }
+      if !(mayHoldJSON && scanEmbeddedJSON(value, nesting: nesting)) { signals.addMessage(value) }
     case .error:
       if Self.looksLikeIdentifier(value) {
         addCode(value)
-      } else if !scanEmbeddedJSON(value, nesting: nesting) {
+      } else if !(mayHoldJSON && scanEmbeddedJSON(value, nesting: nesting)) {
         signals.addMessage(value)
       }
     case .wait:
@@ -99,6 +117,26 @@ struct JSONFieldScanner {
     case .retryable:
       break
     }
+  }
+
+  /// Whether the string value in `bytes[start..<end]` starts (after whitespace) with `{` or `[`.
+  private static func startsLikeJSON(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool
+  {
+    var index = start
+    while index < end {
+      let byte = bytes[index]
+      if BodyScanner.isWhitespace(byte) {
+        index += 1
+      } else if byte == UInt8(ascii: "\\"), index + 1 < end,
+        bytes[index + 1] == UInt8(ascii: "n") || bytes[index + 1] == UInt8(ascii: "t")
+          || bytes[index + 1] == UInt8(ascii: "r")
+      {
+        index += 2
+      } else {
+        return byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[")
+      }
+    }
+    return false
   }
 
   private mutating func recordNumber(
@@ -135,18 +173,28 @@ struct JSONFieldScanner {
   /// The index of the closing quote of the string starting at `start` (or the end of the
   /// bytes if it is unterminated), and whether the string contains escapes.
   static func stringEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> (Int, Bool) {
+    let count = bytes.count
+    guard start < count, let base = bytes.baseAddress else { return (count, false) }
     var index = start
     var escaped = false
-    let count = bytes.count
     while index < count {
-      let byte = bytes[index]
-      if byte == UInt8(ascii: "\"") { return (index, escaped) }
-      if byte == UInt8(ascii: "\\") {
-        escaped = true
-        index += 2
-      } else {
-        index += 1
+      // memchr is vectorised: long strings are skipped many bytes at a time.
+      guard let found = memchr(base + index, Int32(UInt8(ascii: "\"")), count - index) else {
+        return (count, escaped || memchr(base + start, 0x5C, count - start) != nil)
       }
+      let quote = base.distance(to: UnsafeRawPointer(found))
+      var backslashes = 0
+      while quote - backslashes - 1 >= start,
+        bytes[quote - backslashes - 1] == UInt8(ascii: "\\")
+      {
+        backslashes += 1
+      }
+      if backslashes % 2 == 0 {
+        if !escaped { escaped = memchr(base + start, 0x5C, quote - start) != nil }
+        return (quote, escaped)
+      }
+      escaped = true
+      index = quote + 1
     }
     return (count, escaped)
   }

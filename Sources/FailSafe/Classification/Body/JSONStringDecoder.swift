@@ -2,12 +2,15 @@
 /// or a lone surrogate becomes U+FFFD, and invalid UTF-8 is passed through for the caller to
 /// repair when it builds a `String`.
 enum JSONStringDecoder {
-  /// The decoded bytes of `bytes[start..<end]` (the text between the quotes).
-  static func decode(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> [UInt8] {
+  /// The decoded bytes of `bytes[start..<end]` (the text between the quotes), stopping once
+  /// `limit` bytes have been produced.
+  static func decode(
+    _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, limit: Int = .max
+  ) -> [UInt8] {
     var output: [UInt8] = []
-    output.reserveCapacity(end - start)
+    output.reserveCapacity(min(end - start, limit))
     var index = start
-    while index < end {
+    while index < end, output.count < limit {
       let byte = bytes[index]
       guard byte == UInt8(ascii: "\\"), index + 1 < end else {
         output.append(byte)

@@ -29,15 +29,20 @@ struct PackedWord: Hashable {
   init?(_ bytes: UnsafeRawBufferPointer, start: Int, count: Int) {
     guard count <= Self.maximumLength, count >= 0, start >= 0, start + count <= bytes.count
     else { return nil }
-    var bits: UInt128 = 0
-    var shift: UInt128 = 0
-    for index in start..<(start + count) {
-      let byte = bytes[index]
+    // Two 64-bit halves with masking shifts: much cheaper than shifting a UInt128.
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    for offset in 0..<count {
+      let byte = bytes[start &+ offset]
       if byte == 0 { return nil }
-      bits |= UInt128(Self.lowercased(byte)) << shift
-      shift += 8
+      let value = UInt64(Self.lowercased(byte))
+      if offset < 8 {
+        low |= value &<< UInt64(offset &* 8)
+      } else {
+        high |= value &<< UInt64((offset &- 8) &* 8)
+      }
     }
-    self.bits = bits
+    self.bits = UInt128(high) &<< 64 | UInt128(low)
   }
 
   /// `byte` with ASCII `A`-`Z` mapped to `a`-`z`.

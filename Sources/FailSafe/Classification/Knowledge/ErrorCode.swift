@@ -9,10 +9,14 @@ enum ErrorCode {
   /// Reduces an identifier to its name: `com.amazon.coral.service#UnrecognizedClientException`
   /// and `ThrottlingException:http://internal.amazon.com/...` both keep just the exception name.
   static func normalize(_ code: String) -> String {
-    var name = Substring(code)
-    if let hash = name.lastIndex(of: "#") { name = name[name.index(after: hash)...] }
-    if let colon = name.firstIndex(of: ":") { name = name[..<colon] }
-    return name.count == code.count ? code : String(name)
+    let bytes = code.utf8
+    guard bytes.contains(where: { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: ":") }) else {
+      return code
+    }
+    var name = bytes[...]
+    if let hash = name.lastIndex(of: UInt8(ascii: "#")) { name = name[name.index(after: hash)...] }
+    if let colon = name.firstIndex(of: UInt8(ascii: ":")) { name = name[..<colon] }
+    return String(decoding: name, as: UTF8.self)
   }
 
   /// The verdict for `code` (lower-cased, normalised) in a response with `status`, or `nil`.

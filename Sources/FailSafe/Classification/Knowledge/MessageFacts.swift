@@ -128,16 +128,19 @@ struct MessageFacts {
   /// Long identifiers inside messages, such as Google quota metric names
   /// (`generate_content_requests_per_minute_per_project`) or `free-models-per-day`.
   private func longWord(_ bytes: UnsafeRawBufferPointer, start: Int, count: Int) -> MessageWord? {
-    let text = String(
-      decoding: bytes[start..<(start + count)].map(PackedWord.lowercased), as: UTF8.self)
-    if text.contains("free-models-per-day") { return .freeDaily }
-    if text.contains("perday") || text.contains("per_day") || text.contains("per-day") {
-      return .day
+    let lowered = bytes[start..<(start + count)].map(PackedWord.lowercased)
+    return lowered.withUnsafeBytes { text in
+      if ASCIISearch.contains(text, "free-models-per-day") { return .freeDaily }
+      if ASCIISearch.contains(text, "perday") || ASCIISearch.contains(text, "per_day")
+        || ASCIISearch.contains(text, "per-day")
+      {
+        return .day
+      }
+      if ASCIISearch.contains(text, "minute") { return .minute }
+      if ASCIISearch.contains(text, "month") { return .month }
+      if ASCIISearch.contains(text, "context_length") { return .context }
+      return nil
     }
-    if text.contains("minute") { return .minute }
-    if text.contains("month") { return .month }
-    if text.contains("context_length") { return .context }
-    return nil
   }
 
   /// Letters, digits, `_` and `-`: `x-api-key` and `rate_limit` stay single words.

@@ -18,14 +18,16 @@ enum QuotaWindow {
   }
 
   private static func isLong(_ identifier: String) -> Bool {
-    ["perday", "per_day", "per-day", "permonth", "per_month", "daily", "monthly"].contains {
-      identifier.contains($0)
-    }
+    ASCIISearch.contains(identifier, "perday") || ASCIISearch.contains(identifier, "per_day")
+      || ASCIISearch.contains(identifier, "permonth")
+      || ASCIISearch.contains(identifier, "per_month") || ASCIISearch.contains(identifier, "daily")
+      || ASCIISearch.contains(identifier, "monthly")
   }
 
   private static func isShort(_ identifier: String) -> Bool {
-    ["perminute", "per_minute", "persecond", "per_second", "perhour", "per_hour"].contains {
-      identifier.contains($0)
-    }
+    ASCIISearch.contains(identifier, "perminute") || ASCIISearch.contains(identifier, "per_minute")
+      || ASCIISearch.contains(identifier, "persecond")
+      || ASCIISearch.contains(identifier, "per_second")
+      || ASCIISearch.contains(identifier, "perhour") || ASCIISearch.contains(identifier, "per_hour")
   }
 }

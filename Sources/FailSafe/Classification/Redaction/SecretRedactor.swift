@@ -19,27 +19,32 @@ public enum SecretRedactor {
 
   /// `text` with every secret replaced by ``placeholder``.
   public static func redact(_ text: String) -> String {
-    let bytes = Array(text.utf8)
+    var text = text
+    return text.withUTF8 { redact(UnsafeRawBufferPointer($0)) }
+  }
+
+  private static func redact(_ bytes: UnsafeRawBufferPointer) -> String {
     var output: [UInt8] = []
     output.reserveCapacity(bytes.count)
     var index = 0
     var redactNext = false
-    while index < bytes.count {
+    let count = bytes.count
+    while index < count {
       guard isTokenByte(bytes[index]) else {
         output.append(bytes[index])
         index += 1
         continue
       }
       let start = index
-      while index < bytes.count, isTokenByte(bytes[index]) { index += 1 }
-      let token = bytes[start..<index]
+      while index < count, isTokenByte(bytes[index]) { index += 1 }
+      let token = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
       if redactNext || isSecret(token) {
         output.append(contentsOf: placeholder.utf8)
         redactNext = false
         continue
       }
       output.append(contentsOf: token)
-      redactNext = introducesSecret(token, followedBy: bytes, at: index)
+      redactNext = introducesSecret(token, followedBy: bytes, at: index, start: start)
     }
     return String(decoding: output, as: UTF8.self)
   }
@@ -50,23 +55,30 @@ public enum SecretRedactor {
     "r8_", "pplx-", "eyJ", "pk_live_", "whsec_", "glpat-", "npm_", "pypi-",
   ].map { Array($0.utf8) }
 
-  private static let secretNames: Set<String> = [
+  /// Bytes that start some secret prefix, so most tokens are rejected with one lookup.
+  private static let prefixStarts: [Bool] = {
+    var table = [Bool](repeating: false, count: 256)
+    for prefix in prefixes { table[Int(prefix[0])] = true }
+    return table
+  }()
+
+  private static let secretNames: [PackedWord] = [
     "key", "api_key", "apikey", "api-key", "x-api-key", "token", "access_token", "refresh_token",
     "id_token", "secret", "client_secret", "password", "passwd", "authorization", "sig",
     "signature", "x-goog-api-key", "session", "cookie", "credential", "credentials",
-  ]
+    "bearer", "basic",
+  ].compactMap(PackedWord.init)
 
-  private static func isSecret(_ token: ArraySlice<UInt8>) -> Bool {
-    for prefix in prefixes
-    where token.count >= prefix.count + 6 && token.starts(with: prefix) {
-      return true
+  private static func isSecret(_ token: UnsafeRawBufferPointer) -> Bool {
+    guard token.count >= 8 else { return false }
+    if prefixStarts[Int(token[0])] {
+      for prefix in prefixes
+      where token.count >= prefix.count + 6 && token.starts(with: prefix) {
+        return true
+      }
     }
-    if token.count >= 12, token.contains(UInt8(ascii: "*")),
-      token.filter({ $0 == UInt8(ascii: "*") }).count >= 4
-    {
-      return true
-    }
-    guard token.count >= 32 else { return false }
+    guard token.count >= 12 else { return false }
+    var stars = 0
     var upper = false
     var lower = false
     var digit = false
@@ -77,28 +89,34 @@ public enum SecretRedactor {
         lower = true
       } else if byte &- 48 < 10 {
         digit = true
+      } else if byte == UInt8(ascii: "*") {
+        stars += 1
       }
     }
-    return upper && lower && digit
+    return stars >= 4 || (token.count >= 32 && upper && lower && digit)
   }
 
   /// Whether `token` is a word after which the next token is a secret: `Bearer x`,
   /// `Basic x`, `key=x`, `Authorization: x`.
   private static func introducesSecret(
-    _ token: ArraySlice<UInt8>, followedBy bytes: [UInt8], at index: Int
+    _ token: UnsafeRawBufferPointer, followedBy bytes: UnsafeRawBufferPointer, at index: Int,
+    start: Int
   ) -> Bool {
-    guard token.count <= 24 else { return false }
-    let name = String(decoding: token.map(lowercased), as: UTF8.self)
-    if name == "bearer" || name == "basic" {
-      return index < bytes.count && bytes[index] == UInt8(ascii: " ")
-    }
-    guard secretNames.contains(name), index < bytes.count else { return false }
+    guard token.count >= 3, token.count <= PackedWord.maximumLength, index < bytes.count,
+      bytes[index] == 0x20 || bytes[index] == UInt8(ascii: "=")
+        || bytes[index] == UInt8(ascii: ":"),
+      let packed = PackedWord(bytes, start: start, count: token.count),
+      secretNames.contains(packed)
+    else { return false }
+    if packed == bearer || packed == basic { return bytes[index] == UInt8(ascii: " ") }
     var next = index
     while next < bytes.count, bytes[next] == UInt8(ascii: " ") { next += 1 }
-    guard next < bytes.count, bytes[next] == UInt8(ascii: "=") || bytes[next] == UInt8(ascii: ":")
-    else { return false }
-    return true
+    return next < bytes.count
+      && (bytes[next] == UInt8(ascii: "=") || bytes[next] == UInt8(ascii: ":"))
   }
+
+  private static let bearer = PackedWord("bearer")!
+  private static let basic = PackedWord("basic")!
 
   /// Letters, digits and the punctuation keys are made of.
   private static func isTokenByte(_ byte: UInt8) -> Bool {
@@ -106,6 +124,4 @@ public enum SecretRedactor {
       || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "*")
       || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "~")
   }
-
-  private static func lowercased(_ byte: UInt8) -> UInt8 { PackedWord.lowercased(byte) }
 }

@@ -45,7 +45,7 @@ struct HeaderSignals {
       case "ratelimit-remaining": draftRemaining = field.value
       case "ratelimit-reset": draftReset = field.value
       case "stripe-should-retry":
-        shouldRetry = field.value.trimmingCharacters(in: .whitespaces).lowercased() == "true"
+        shouldRetry = field.value.utf8.elementsEqual("true".utf8)
       case "x-amzn-errortype":
         codes.append(ErrorCode.normalize(field.value.lowercased()))
       case "www-authenticate":
@@ -106,7 +106,16 @@ struct HeaderSignals {
   }
 
   private static func isZero(_ value: String) -> Bool {
-    value.trimmingCharacters(in: .whitespaces) == "0"
+    var sawZero = false
+    for byte in value.utf8 {
+      if byte == UInt8(ascii: "0") {
+        if sawZero { return false }
+        sawZero = true
+      } else if byte != 0x20 && byte != 0x09 {
+        return false
+      }
+    }
+    return sawZero
   }
 
   /// The `error="..."` parameter of a `WWW-Authenticate: Bearer` challenge (RFC 6750).

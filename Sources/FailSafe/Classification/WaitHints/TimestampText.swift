@@ -7,6 +7,7 @@
 enum TimestampText {
   /// Seconds since 1970 for an HTTP-date such as `"Fri, 13 Feb 2026 10:20:30 GMT"`.
   static func httpDate(_ text: String) -> Double? {
+    if let fixed = imfFixdate(Array(text.utf8)) { return fixed }
     let parts = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "-" })
     // IMF-fixdate "Fri, 13 Feb 2026 10:20:30 GMT" and RFC 850 "Friday, 13-Feb-26 10:20:30 GMT".
     if parts.count == 6, let day = Int(parts[1]), let month = monthNumber(parts[2]),
@@ -23,6 +24,28 @@ enum TimestampText {
     }
     return nil
   }
+
+  /// The common IMF-fixdate form, parsed from bytes at fixed offsets:
+  /// `Sun, 06 Nov 1994 08:49:37 GMT`.
+  private static func imfFixdate(_ bytes: [UInt8]) -> Double? {
+    guard bytes.count == 29, bytes[3] == UInt8(ascii: ","), bytes[25] == 0x20,
+      bytes[26] == UInt8(ascii: "G"), bytes[27] == UInt8(ascii: "M"),
+      bytes[28] == UInt8(ascii: "T"), let day = number(bytes, 5, 2),
+      let year = number(bytes, 12, 4), let hour = number(bytes, 17, 2),
+      let minute = number(bytes, 20, 2), let second = number(bytes, 23, 2),
+      hour < 24, minute < 60, second <= 60
+    else { return nil }
+    let monthKey = bytes[8...10].map { UInt32(PackedWord.lowercased($0)) }.reduce(0) {
+      $0 << 8 | $1
+    }
+    guard let month = monthKeys.firstIndex(of: monthKey) else { return nil }
+    return epoch(
+      year: year, month: month + 1, day: day, seconds: hour * 3_600 + minute * 60 + second)
+  }
+
+  private static let monthKeys: [UInt32] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+  ].map { $0.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
 
   /// Seconds since 1970 for an RFC 3339 timestamp such as `"2026-02-12T08:18:19.5Z"` or
   /// `"2026-02-12T09:18:19+01:00"`.
