@@ -39,7 +39,10 @@ enum MessageRules {
       if facts.has(.month) || (facts.has(.quota) && facts.has(.day)) {
         return wording(.quotaExhausted, .quotaExhausted)
       }
-      if facts.has(.quota) && (facts.has(.exceeded) || facts.has(.insufficient)) {
+      // Google's generic "Resource has been exhausted (e.g. check quota)" is shared capacity.
+      if facts.has(.quota) && (facts.has(.exceeded) || facts.has(.insufficient))
+        && !facts.has(.resource)
+      {
         return Verdict(outcome: .quotaUnlessShortWait, strength: .wording, source: "quota")
       }
     }

@@ -10,7 +10,7 @@ enum MessageWord: UInt8, CaseIterable {
   case supported, unsupported, overloaded, capacity, temporarily, unavailable, loading
   case timeout, timed, out, deadline, memory, system, permission, month, minute, day
   case any, purchase, payment, enable, freeDaily, slow, down, again, retry, inKeyword
-  case after, secondary, decommissioned, authorized, service, internalWord
+  case after, secondary, decommissioned, authorized, service, internalWord, resource
 
   /// The spellings of each word, lower case.
   private static let spellings: [(String, MessageWord)] = [
@@ -63,7 +63,7 @@ enum MessageWord: UInt8, CaseIterable {
     ("again", .again), ("retry", .retry), ("in", .inKeyword), ("after", .after),
     ("secondary", .secondary), ("decommissioned", .decommissioned),
     ("discontinued", .decommissioned), ("authorized", .authorized), ("service", .service),
-    ("internal", .internalWord),
+    ("internal", .internalWord), ("resource", .resource),
   ]
 
   /// Spellings grouped by length, so a lookup compares a handful of integers.

@@ -38,6 +38,13 @@ public enum SecretRedactor {
       let start = index
       while index < count, isTokenByte(bytes[index]) { index += 1 }
       let token = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+      if redactNext, let word = PackedWord(token, start: 0, count: token.count),
+        word == bearer || word == basic
+      {
+        // "Authorization: Bearer x": the scheme is not the secret; the word after it is.
+        output.append(contentsOf: token)
+        continue
+      }
       if redactNext || isSecret(token) {
         output.append(contentsOf: placeholder.utf8)
         redactNext = false
