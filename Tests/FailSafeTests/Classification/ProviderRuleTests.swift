@@ -122,6 +122,22 @@ struct ProviderRuleTests {
       #"{"error":{"code":400,"message":"User location is not supported for the API use.","status":"FAILED_PRECONDITION"}}"#,
       .fatal, .regionUnsupported),
     .init(
+      "gemini free tier not in country", 400,
+      #"{"error":{"code":400,"message":"Gemini API free tier is not available in your country. Please enable billing on your project in Google AI Studio.","status":"FAILED_PRECONDITION"}}"#,
+      .fatal, .regionUnsupported),
+    .init(
+      "anthropic workspace spend limit", 400,
+      #"{"type":"error","error":{"type":"invalid_request_error","message":"You have reached your specified workspace API usage limits. You will regain access on 2026-01-01 at 00:00 UTC."}}"#,
+      .quotaExhausted, .quotaExhausted),
+    .init(
+      "hourly free usage limit", 429,
+      #"{"error":"You reached free usage limit (reset hourly). Please subscribe to a plan."}"#,
+      .retryable, .rateLimited),
+    .init(
+      "anthropic conflict", 409,
+      #"{"type":"error","error":{"type":"conflict_error","message":"Conflict"}}"#,
+      .retryable, .conflict),
+    .init(
       "gemini service disabled", 403,
       #"{"error":{"code":403,"message":"Generative Language API has not been used in project 1 before or it is disabled. Enable it first.","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"SERVICE_DISABLED"}]}}"#,
       .fatal, .permissionDenied),

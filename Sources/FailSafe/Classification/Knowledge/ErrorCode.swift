@@ -153,7 +153,7 @@ enum ErrorCode {
         "cf_gateway_timeout", "connection_timeout", "modeltimeoutexception", "timeout_error",
         "gateway_timeout", "origin_timeout",
       ], .retryable, .timeout)
-    add(["lock_timeout", "concurrent_request"], .retryable, .conflict)
+    add(["lock_timeout", "concurrent_request", "conflict_error"], .retryable, .conflict)
     add(
       [
         "processing_error", "internalserverexception", "internalfailure", "modelerrorexception",

@@ -29,14 +29,18 @@ enum MessageRules {
         && (facts.has(.insufficient) || facts.has(.no) || facts.has(.any) || facts.has(.out)
           || facts.has(.purchase) || facts.has(.exceeded) || facts.has(.month)))
       || (facts.has(.balance) && facts.has(.insufficient))
-      || (facts.has(.billing) && (facts.has(.not) || facts.has(.disabled)) && !facts.has(.quota))
+      || (facts.has(.billing) && (facts.has(.not) || facts.has(.disabled)) && !facts.has(.quota)
+        && !facts.has(.location))
       || (facts.has(.payment) && facts.has(.required))
     {
       return wording(.quotaExhausted, .billing)
     }
     if facts.has(.quota) || facts.has(.limit) || facts.has(.limited) {
-      if facts.has(.minute) { return nil }
-      if facts.has(.month) || (facts.has(.quota) && facts.has(.day)) {
+      // A short window named in the text makes it a rate limit, whatever else is said.
+      if facts.has(.minute) || facts.has(.hour) { return nil }
+      if facts.has(.month) || (facts.has(.quota) && facts.has(.day))
+        || (facts.has(.usage) && facts.has(.exceeded))
+      {
         return wording(.quotaExhausted, .quotaExhausted)
       }
       // Google's generic "Resource has been exhausted (e.g. check quota)" is shared capacity.

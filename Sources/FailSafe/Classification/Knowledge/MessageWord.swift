@@ -11,6 +11,7 @@ enum MessageWord: UInt8, CaseIterable {
   case timeout, timed, out, deadline, memory, system, permission, month, minute, day
   case any, purchase, payment, enable, freeDaily, slow, down, again, retry, inKeyword
   case after, secondary, decommissioned, authorized, service, internalWord, resource
+  case usage, hour
 
   /// The spellings of each word, lower case.
   private static let spellings: [(String, MessageWord)] = [
@@ -64,6 +65,7 @@ enum MessageWord: UInt8, CaseIterable {
     ("secondary", .secondary), ("decommissioned", .decommissioned),
     ("discontinued", .decommissioned), ("authorized", .authorized), ("service", .service),
     ("internal", .internalWord), ("resource", .resource),
+    ("usage", .usage), ("hour", .hour), ("hourly", .hour), ("second", .hour), ("seconds", .hour),
   ]
 
   /// Spellings grouped by length, so a lookup compares a handful of integers.
