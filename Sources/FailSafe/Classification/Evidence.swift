@@ -5,11 +5,12 @@ enum Evidence {
   /// Builds evidence quoting at most `limit` bytes of `message`, secrets redacted.
   static func make(status: Int?, source: String, message: [UInt8]?, limit: Int) -> String {
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(limit + 48)
-    if let status { bytes.append(contentsOf: String(status).utf8) }
+    bytes.reserveCapacity(limit + 96)
+    if let status { appendDecimal(status, to: &bytes) }
     if !source.isEmpty {
       if !bytes.isEmpty { bytes.append(UInt8(ascii: " ")) }
-      bytes.append(contentsOf: source.utf8.prefix(64))
+      var source = source
+      source.withUTF8 { bytes.append(contentsOf: $0.prefix(64)) }
     }
     if let message, !message.isEmpty {
       if !bytes.isEmpty { bytes.append(contentsOf: ": ".utf8) }
@@ -17,7 +18,19 @@ enum Evidence {
     }
     // The excerpt is cut before redaction, but on a token boundary is not guaranteed: the
     // redactor treats a cut secret like a whole one (its prefix or its shape still matches).
-    return SecretRedactor.redact(String(decoding: bytes, as: UTF8.self))
+    return bytes.withUnsafeBytes { SecretRedactor.redact($0) }
+  }
+
+  /// Appends the decimal digits of `value` without building a `String`.
+  private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+    if value < 0 { bytes.append(UInt8(ascii: "-")) }
+    var magnitude = value.magnitude
+    var digits: [UInt8] = []
+    repeat {
+      digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+      magnitude /= 10
+    } while magnitude > 0
+    bytes.append(contentsOf: digits.reversed())
   }
 
   /// Appends up to `limit` bytes of `message`, whitespace runs collapsed to one space, cut on

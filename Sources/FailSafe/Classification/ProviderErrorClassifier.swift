@@ -112,10 +112,11 @@ public struct ProviderErrorClassifier: FailureClassifying {
     }
   }
 
-  /// `seconds` clamped to `0...maximumWait`; `nil` if absent or not finite.
+  /// `seconds` capped at `maximumWait`; `nil` if absent, negative or not finite.
   private func cappedWait(_ seconds: Double?) -> Double? {
-    guard let seconds, seconds.isFinite else { return nil }
-    return min(max(seconds, 0), Self.seconds(configuration.maximumWait))
+    // A negative wait is a broken hint, not "retry now": it is ignored.
+    guard let seconds, seconds.isFinite, seconds >= 0 else { return nil }
+    return min(seconds, Self.seconds(configuration.maximumWait))
   }
 
   private static func seconds(_ duration: Duration) -> Double {

@@ -17,22 +17,26 @@ public enum SecretRedactor {
   /// What replaces each secret.
   public static let placeholder = "[REDACTED]"
 
+  private static let placeholderBytes = Array(placeholder.utf8)
+
   /// `text` with every secret replaced by ``placeholder``.
   public static func redact(_ text: String) -> String {
     var text = text
     return text.withUTF8 { redact(UnsafeRawBufferPointer($0)) }
   }
 
-  private static func redact(_ bytes: UnsafeRawBufferPointer) -> String {
+  /// `bytes` (UTF-8, possibly invalid) as a `String` with every secret replaced.
+  static func redact(_ bytes: UnsafeRawBufferPointer) -> String {
     var output: [UInt8] = []
-    output.reserveCapacity(bytes.count)
+    output.reserveCapacity(bytes.count + 16)
     var index = 0
     var redactNext = false
     let count = bytes.count
     while index < count {
       guard isTokenByte(bytes[index]) else {
-        output.append(bytes[index])
-        index += 1
+        let start = index
+        while index < count, !isTokenByte(bytes[index]) { index += 1 }
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
         continue
       }
       let start = index
@@ -46,7 +50,7 @@ public enum SecretRedactor {
         continue
       }
       if redactNext || isSecret(token) {
-        output.append(contentsOf: placeholder.utf8)
+        output.append(contentsOf: placeholderBytes)
         redactNext = false
         continue
       }

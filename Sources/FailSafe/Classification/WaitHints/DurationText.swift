@@ -4,8 +4,14 @@
 /// `"2.463586755s"`, `"1h2m3s"`, `"5us"`), and spoken forms (`"6 seconds"`, `"2 minutes"`).
 /// Results are finite and non-negative; anything else is `nil`. Callers cap the value.
 enum DurationText {
+  /// The seconds in a header value, or `nil` if it is not a duration.
+  static func seconds(_ text: String) -> Double? {
+    var text = text
+    return text.withUTF8 { seconds($0) }
+  }
+
   /// The seconds in `text` (a header value or a JSON string), or `nil` if it is not a duration.
-  static func seconds(_ text: ArraySlice<UInt8>) -> Double? {
+  static func seconds<C: RandomAccessCollection<UInt8>>(_ text: C) -> Double? where C.Index == Int {
     var start = text.startIndex
     var end = text.endIndex
     while start < end, isSpace(text[start]) { start += 1 }
@@ -28,15 +34,47 @@ enum DurationText {
   /// A plain decimal number such as `"120"`, `"-3"` or `"38.5"`, or `nil`.
   static func decimal<C: Collection<UInt8>>(_ text: C) -> Double? {
     guard !text.isEmpty, text.count <= 64 else { return nil }
+    // Fast path for the usual `123` and `12.345`; anything else goes through `Double`.
+    var whole: UInt64 = 0
+    var fraction: UInt64 = 0
+    var fractionDigits = 0
+    var seenPoint = false
+    var simple = text.count <= 18
+    for byte in text where simple {
+      if byte == UInt8(ascii: ".") {
+        simple = !seenPoint
+        seenPoint = true
+      } else if byte &- 48 < 10 {
+        if seenPoint {
+          fraction = fraction &* 10 &+ UInt64(byte &- 48)
+          fractionDigits += 1
+        } else {
+          whole = whole &* 10 &+ UInt64(byte &- 48)
+        }
+      } else {
+        simple = false
+      }
+    }
+    if simple, !(seenPoint && fractionDigits == 0 && text.count == 1) {
+      return Double(whole) + Double(fraction) / Self.powersOfTen[fractionDigits]
+    }
     let value = Double(String(decoding: text, as: UTF8.self))
     guard let value, value.isFinite else { return nil }
     return value
   }
 
+  private static let powersOfTen: [Double] = (0...18).map { pow10($0) }
+
+  private static func pow10(_ exponent: Int) -> Double {
+    var value = 1.0
+    for _ in 0..<exponent { value *= 10 }
+    return value
+  }
+
   /// Reads `number unit` pairs from `start`; returns the total and where reading stopped.
-  private static func components(
-    _ text: ArraySlice<UInt8>, from start: Int, end: Int, spoken: Bool
-  ) -> (Double, Int)? {
+  private static func components<C: RandomAccessCollection<UInt8>>(
+    _ text: C, from start: Int, end: Int, spoken: Bool
+  ) -> (Double, Int)? where C.Index == Int {
     var index = start
     var total = 0.0
     var parsedAny = false
@@ -63,18 +101,30 @@ enum DurationText {
     return (total, index)
   }
 
-  private static func multiplier(_ unit: ArraySlice<UInt8>) -> Double? {
-    switch String(decoding: unit.map(PackedWord.lowercased), as: UTF8.self) {
-    case "ns", "nanosecond", "nanoseconds": return 1e-9
-    case "us", "\u{B5}s", "\u{3BC}s", "microsecond", "microseconds": return 1e-6
-    case "ms", "msec", "millisecond", "milliseconds": return 1e-3
-    case "s", "sec", "secs", "second", "seconds": return 1
-    case "m", "min", "mins", "minute", "minutes": return 60
-    case "h", "hr", "hrs", "hour", "hours": return 3_600
-    case "d", "day", "days": return 86_400
-    default: return nil
+  private static func multiplier<C: Collection<UInt8>>(_ unit: C) -> Double? {
+    guard unit.count <= 12 else { return nil }
+    var packed: UInt128 = 0
+    var shift: UInt128 = 0
+    for byte in unit {
+      packed |= UInt128(PackedWord.lowercased(byte)) &<< shift
+      shift += 8
     }
+    for (candidate, value) in units where candidate.bits == packed { return value }
+    return nil
   }
+
+  private static let units: [(PackedWord, Double)] = {
+    let table: [(String, Double)] = [
+      ("ns", 1e-9), ("nanosecond", 1e-9), ("nanoseconds", 1e-9), ("us", 1e-6),
+      ("\u{B5}s", 1e-6), ("\u{3BC}s", 1e-6), ("microsecond", 1e-6), ("microseconds", 1e-6),
+      ("ms", 1e-3), ("msec", 1e-3), ("millisecond", 1e-3), ("milliseconds", 1e-3), ("s", 1),
+      ("sec", 1), ("secs", 1), ("second", 1), ("seconds", 1), ("m", 60), ("min", 60),
+      ("mins", 60), ("minute", 60), ("minutes", 60), ("h", 3_600), ("hr", 3_600),
+      ("hrs", 3_600), ("hour", 3_600), ("hours", 3_600), ("d", 86_400), ("day", 86_400),
+      ("days", 86_400),
+    ]
+    return table.compactMap { name, value in PackedWord(name).map { ($0, value) } }
+  }()
 
   private static func isUnitByte(_ byte: UInt8) -> Bool {
     byte | 0x20 &- 97 < 26 || byte >= 0x80

@@ -32,8 +32,8 @@ struct HeaderSignals {
     var plainReset: String?
     var draftRemaining: String?
     var draftReset: String?
-    var windowResets: [(window: Substring, value: String)] = []
-    var windowRemaining: [(window: Substring, value: String)] = []
+    var windowResets: [(window: Substring.UTF8View, value: String)] = []
+    var windowRemaining: [(window: Substring.UTF8View, value: String)] = []
     for field in headers {
       let name = field.name
       switch name {
@@ -51,21 +51,23 @@ struct HeaderSignals {
       case "www-authenticate":
         if let code = Self.authenticateError(field.value) { codes.append(code) }
       default:
+        // Window names are compared as UTF-8 slices: no `String` is built per header.
+        let bytes = Substring(name).utf8
         if name.hasPrefix("x-ratelimit-reset-") {
-          windowResets.append((name.dropFirst(18), field.value))
+          windowResets.append((bytes.dropFirst(18), field.value))
         } else if name.hasPrefix("x-ratelimit-remaining-") {
-          windowRemaining.append((name.dropFirst(22), field.value))
+          windowRemaining.append((bytes.dropFirst(22), field.value))
         } else if name.hasPrefix("anthropic-ratelimit-"), name.hasSuffix("-reset") {
-          windowResets.append(("a-" + name.dropFirst(20).dropLast(6), field.value))
+          // "a" keeps Anthropic's windows apart from OpenAI's of the same name.
+          windowResets.append((Substring("a-" + name.dropFirst(20).dropLast(6)).utf8, field.value))
         } else if name.hasPrefix("anthropic-ratelimit-"), name.hasSuffix("-remaining") {
-          windowRemaining.append(("a-" + name.dropFirst(20).dropLast(10), field.value))
+          windowRemaining.append(
+            (Substring("a-" + name.dropFirst(20).dropLast(10)).utf8, field.value))
         }
       }
     }
     let reference = dateHeader.flatMap(TimestampText.httpDate) ?? receivedAt?.timeIntervalSince1970
-    if let milliseconds = retryAfterMilliseconds.flatMap({
-      DurationText.seconds(Array($0.utf8)[...])
-    }) {
+    if let milliseconds = retryAfterMilliseconds.flatMap(DurationText.seconds) {
       explicitWait = milliseconds / 1_000
     } else if let retryAfter {
       explicitWait = Self.retryAfterSeconds(retryAfter, reference: reference)
@@ -76,28 +78,30 @@ struct HeaderSignals {
       longest = max(longest ?? wait, wait)
     }
     for (window, value) in windowResets
-    where windowRemaining.contains(where: { $0.window == window && Self.isZero($0.value) }) {
+    where windowRemaining.contains(where: {
+      $0.window.elementsEqual(window) && Self.isZero($0.value)
+    }) {
       consider(Self.resetSeconds(value, reference: reference))
     }
     let plainEmpty = plainRemaining.map(Self.isZero) ?? (status == 429)
     rateLimitExhausted = plainRemaining.map(Self.isZero) ?? false
     if plainEmpty, let plainReset { consider(Self.resetSeconds(plainReset, reference: reference)) }
     if draftRemaining.map(Self.isZero) ?? (status == 429), let draftReset {
-      consider(DurationText.seconds(Array(draftReset.utf8)[...]))
+      consider(DurationText.seconds(draftReset))
     }
     windowResetWait = longest
   }
 
   /// `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 section 10.2.3).
   static func retryAfterSeconds(_ value: String, reference: Double?) -> Double? {
-    if let seconds = DurationText.seconds(Array(value.utf8)[...]) { return seconds }
+    if let seconds = DurationText.seconds(value) { return seconds }
     guard let reference, let date = TimestampText.httpDate(value) else { return nil }
     return max(0, date - reference)
   }
 
   /// A reset given as a duration (`6m0s`), an RFC 3339 time, an epoch, or delta seconds.
   static func resetSeconds(_ value: String, reference: Double?) -> Double? {
-    if let seconds = DurationText.seconds(Array(value.utf8)[...]) {
+    if let seconds = DurationText.seconds(value) {
       guard let epoch = TimestampText.epoch(seconds) else { return seconds }
       return reference.map { max(0, epoch - $0) }
     }
