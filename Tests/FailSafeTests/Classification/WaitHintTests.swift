@@ -126,6 +126,12 @@ struct WaitHintTests {
     #expect(result.retryAfter == .seconds(60))
   }
 
+  @Test func negativeOrNonNumericBodyWaitsAreIgnored() {
+    #expect(classify(429, #"{"retry_after":-30}"#).retryAfter == nil)
+    #expect(classify(429, #"{"retry_after":"soon"}"#).retryAfter == nil)
+    #expect(classify(429, #"{"retry_after":1e999}"#).retryAfter == nil)
+  }
+
   @Test func aPastResetMeansNoWait() {
     let result = classify(
       503,
