@@ -114,6 +114,18 @@ struct ProviderRuleTests {
       #"{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com"}]}}"#,
       .permanent, .keyInvalid),
     .init(
+      "gemini api key not found", 400,
+      #"{"error":{"code":400,"message":"API Key not found. Please pass a valid API key.","status":"INVALID_ARGUMENT"}}"#,
+      .permanent, .keyInvalid),
+    .init(
+      "vertex per-minute quota metric in message", 429,
+      #"{"error":{"code":429,"message":"Quota exceeded for aiplatform.googleapis.com/generate_content_requests_per_minute_per_project_per_base_model with base model: gemini-pro. Please submit a quota increase request.","status":"RESOURCE_EXHAUSTED"}}"#,
+      .retryable, .rateLimited),
+    .init(
+      "gemini unregistered caller", 403,
+      #"{"error":{"code":403,"message":"Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.","status":"PERMISSION_DENIED"}}"#,
+      .unauthorized, .credentialMissing),
+    .init(
       "gemini per-minute quota", 429,
       #"{"error":{"code":429,"message":"You exceeded your current quota.","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaMetric":"generativelanguage.googleapis.com/generate_content_requests","quotaId":"GenerateRequestsPerMinutePerProjectPerModel"}]},{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"17s"}]}}"#,
       .retryable, .rateLimited),

@@ -146,7 +146,13 @@ struct MessageFacts {
   /// Letters, digits, `_` and `-`: `x-api-key` and `rate_limit` stay single words.
   @inline(__always)
   private static func isWordByte(_ byte: UInt8) -> Bool {
-    byte | 0x20 &- 97 < 26 || byte &- 48 < 10 || byte == UInt8(ascii: "_")
-      || byte == UInt8(ascii: "-")
+    // Low word: `-` 45, `0`-`9` 48-57. High word: `A`-`Z` 65-90, `_` 95, `a`-`z` 97-122.
+    let low: UInt64 = 1 << 45 | 0x3FF << 48
+    let high: UInt64 = 0x3FF_FFFF << 1 | 1 << 31 | 0x3FF_FFFF << 33
+    switch byte >> 6 {
+    case 0: return low & (1 &<< UInt64(byte & 63)) != 0
+    case 1: return high & (1 &<< UInt64(byte & 63)) != 0
+    default: return false
+    }
   }
 }

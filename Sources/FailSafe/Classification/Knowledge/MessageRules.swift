@@ -67,7 +67,8 @@ enum MessageRules {
       return wording(.permanent, .keyExpired)
     }
     if (keyNamed || facts.has(.secretToken))
-      && (facts.has(.invalid) || facts.has(.incorrect) || facts.has(.notValid))
+      && (facts.has(.invalid) || facts.has(.incorrect) || facts.has(.notValid)
+        || facts.has(.notFound))
     {
       return wording(.permanent, .keyInvalid)
     }
