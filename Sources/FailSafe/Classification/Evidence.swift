@@ -2,6 +2,9 @@
 /// that decided, and the start of the first message, such as
 /// `429 insufficient_quota: You exceeded your current quota, please check your plan and...`.
 enum Evidence {
+  /// How far past the excerpt limit a word is finished before it is dropped instead.
+  static let maximumWordExtension = 96
+
   /// Builds evidence quoting at most `limit` bytes of `message`, secrets redacted.
   static func make(status: Int?, source: String, message: [UInt8]?, limit: Int) -> String {
     var bytes: [UInt8] = []
@@ -16,8 +19,8 @@ enum Evidence {
       if !bytes.isEmpty { bytes.append(contentsOf: ": ".utf8) }
       appendExcerpt(of: message, limit: max(limit, 0), to: &bytes)
     }
-    // The excerpt is cut before redaction, but on a token boundary is not guaranteed: the
-    // redactor treats a cut secret like a whole one (its prefix or its shape still matches).
+    // The excerpt never ends inside a word (see appendExcerpt), so the redactor always sees
+    // a secret whole and no fragment of one can slip through.
     return bytes.withUnsafeBytes { SecretRedactor.redact($0) }
   }
 
@@ -55,6 +58,17 @@ enum Evidence {
       }
     }
     if index < message.count {
+      // Never cut inside a word: finish it (keys are shorter than this), or, if it
+      // runs on, drop it entirely.
+      var extra = 0
+      while index < message.count, message[index] > 0x20, extra < maximumWordExtension {
+        bytes.append(message[index])
+        index += 1
+        extra += 1
+      }
+      if index < message.count, message[index] > 0x20 {
+        while let last = bytes.last, last > 0x20 { bytes.removeLast() }
+      }
       // Drop a partial multi-byte character, then mark the cut.
       while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
       if let last = bytes.last, last >= 0xC0 { bytes.removeLast() }

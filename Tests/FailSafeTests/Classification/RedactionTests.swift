@@ -55,6 +55,17 @@ struct RedactionTests {
     }
   }
 
+  @Test func aKeyAtTheExcerptLimitIsNeverCutIntoAVisibleFragment() {
+    let key = "Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzMn8Bv7Cx6"  // 42 bytes
+    for padding in 90...130 {
+      let body =
+        #"{"error":{"message":""# + String(repeating: "a ", count: padding / 2)
+        + (padding.isMultiple(of: 2) ? "" : "b") + " " + key + #" tail"}}"#
+      let evidence = classify(400, body).evidence
+      #expect(!evidence.contains("Zx9Qw8Er7"), "padding \(padding): \(evidence)")
+    }
+  }
+
   @Test func evidenceIsShort() {
     let body = #"{"error":{"message":""# + String(repeating: "word ", count: 5_000) + #""}}"#
     let result = classify(400, body)
