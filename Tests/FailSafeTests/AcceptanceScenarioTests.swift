@@ -59,13 +59,14 @@ private func describe(_ error: any Error) -> String {
 }
 
 @Suite("Acceptance scenarios on the manual clock Concurrency", .timeLimit(.minutes(1)))
-struct ManualClockScenarioTests {
+struct ManualClockScenarioConcurrencyTests {
   /// 1,000 jobs, 13 workers, one key revoked at t = 10.5 s (Gemini's 400 API_KEY_INVALID).
   @Test func backlogOnADeadKey() async throws {
     let clock = ManualClock()
     let revokedAt = Duration.milliseconds(10_500)
     let provider = FakeProvider(clock: clock) { _, now in now >= revokedAt ? apiKeyInvalid : nil }
-    let executor = try makeExecutor(keys: ["gemini"], clock: clock)
+    let executor = try makeExecutor(
+      keys: ["gemini"], clock: clock, classifier: ProviderErrorClassifier())
     let breaker = try #require(executor.pool.breaker(for: "gemini"))
     let sideEffectsWhileDead = LockedValue(0)
     let finished = LockedValue(0)
@@ -115,7 +116,8 @@ struct ManualClockScenarioTests {
     }
     let executor = try makeExecutor(
       keys: ["openai"], clock: clock,
-      configuration: testRetryConfiguration(maxAttempts: 10, credentialWait: .seconds(600)))
+      configuration: testRetryConfiguration(maxAttempts: 10, credentialWait: .seconds(600)),
+      classifier: ProviderErrorClassifier())
     let finished = LockedValue(0)
     let backlog = Task {
       await runBacklog(jobs: 300, workers: 13) { _, worker in
@@ -152,7 +154,8 @@ struct ManualClockScenarioTests {
       default: return nil
       }
     }
-    let executor = try makeExecutor(keys: ["a", "b", "c"], clock: clock)
+    let executor = try makeExecutor(
+      keys: ["a", "b", "c"], clock: clock, classifier: ProviderErrorClassifier())
     let finished = LockedValue(0)
     let backlog = Task {
       await runBacklog(jobs: 100, workers: 2) { _, worker in

@@ -7,7 +7,7 @@ import Testing
 #endif
 
 @Suite("ScriptedHTTPServer Concurrency", .timeLimit(.minutes(1)))
-struct ScriptedHTTPServerTests {
+struct ScriptedHTTPServerConcurrencyTests {
   @Test func urlSessionFetchesScriptedAnswersAndEveryRequestIsRecorded() async throws {
     let session = URLSession(configuration: .ephemeral)
     defer { session.finishTasksAndInvalidate() }

@@ -20,7 +20,7 @@ private func makeRealTimeExecutor(
     clock: ContinuousClock())
   let pool = try CredentialPool(keys.map { (CredentialID($0), $0) }, registry: registry)
   return RetryExecutor(
-    pool: pool, classifier: TestClassifier(),
+    pool: pool, classifier: ProviderErrorClassifier(),
     configuration: RetryConfiguration(
       maxAttempts: maxAttempts,
       backoff: BackoffPolicy(base: .milliseconds(10), maximum: .milliseconds(100), jitter: .none),
@@ -62,7 +62,7 @@ private func runJob(
 }
 
 @Suite("Acceptance scenarios over URLSession Concurrency", .timeLimit(.minutes(1)))
-struct URLSessionScenarioTests {
+struct URLSessionScenarioConcurrencyTests {
   private let transport = URLSessionTransport<String>.apiKeyHeader(
     "x-goog-api-key", session: makeSession())
 

@@ -10,9 +10,11 @@ public struct CredentialRefreshing<Credential: Sendable>: Sendable {
   /// Classifies what `refresh` throws.
   public let classifier: any FailureClassifying
 
-  /// Creates a refresh configuration.
+  /// Creates a refresh configuration; what `refresh` throws is classified by `classifier`, the
+  /// built-in ``ProviderErrorClassifier`` by default.
   public init(
-    policy: RefreshPolicy = .standard, classifier: any FailureClassifying,
+    policy: RefreshPolicy = .standard,
+    classifier: any FailureClassifying = ProviderErrorClassifier(),
     refresh: @escaping @Sendable (CredentialID, Credential) async throws -> Credential
   ) {
     self.policy = policy

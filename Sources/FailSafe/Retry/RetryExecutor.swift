@@ -37,14 +37,15 @@ where C.Duration == Duration {
   ///
   /// - Parameters:
   ///   - pool: the credentials and their breakers; its clock is the executor's clock.
-  ///   - classifier: classifies every thrown error and non-success response.
+  ///   - classifier: classifies every thrown error and non-success response; the built-in
+  ///     ``ProviderErrorClassifier`` by default.
   ///   - configuration: attempts, deadline, attempt timeout, backoff, credential wait.
   ///   - budget: the retry budget; a fresh ``RetryBudget`` with the standard configuration by
   ///     default. Pass one shared instance to executors that call the same service.
   ///   - random: the jitter source of the backoff (seed it in tests).
   public init(
     pool: CredentialPool<Credential, C>,
-    classifier: any FailureClassifying,
+    classifier: any FailureClassifying = ProviderErrorClassifier(),
     configuration: RetryConfiguration = RetryConfiguration(),
     budget: RetryBudget? = RetryBudget(),
     random: BackoffRandomSource = .system

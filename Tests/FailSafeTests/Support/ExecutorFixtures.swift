@@ -27,14 +27,15 @@ func makeExecutor(
   breakerPolicy: BreakerPolicy = testBreakerPolicy(),
   configuration: RetryConfiguration = testRetryConfiguration(),
   budget: RetryBudget? = RetryBudget(),
-  refreshing: CredentialRefreshing<String>? = nil
+  refreshing: CredentialRefreshing<String>? = nil,
+  classifier: any FailureClassifying = TestClassifier()
 ) throws -> RetryExecutor<String, ManualClock> {
   let registry = BreakerRegistry(policy: breakerPolicy, clock: clock, random: { _ in .seeded(1) })
   let pool = try CredentialPool(
     keys.map { (CredentialID($0), $0) }, registry: registry, selection: selection,
     refreshing: refreshing)
   return RetryExecutor(
-    pool: pool, classifier: TestClassifier(), configuration: configuration, budget: budget,
+    pool: pool, classifier: classifier, configuration: configuration, budget: budget,
     random: .seeded(7))
 }
 
