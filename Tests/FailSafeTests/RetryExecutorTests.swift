@@ -67,6 +67,35 @@ struct RetryExecutorTests {
     #expect(log.count == 3)
   }
 
+  @Test func aRetryWaitsForTheBreakerItOpenedToReopen() async throws {
+    let clock = ManualClock()
+    let executor = try makeExecutor(clock: clock, breakerPolicy: testBreakerPolicy(threshold: 1))
+    let log = CallLog()
+    let call = Task {
+      try await executor.run { key in
+        log.append(key)
+        if log.count == 1 { throw answer(503) }
+        return "done"
+      }
+    }
+    await clock.waitForSleepers(count: 1)
+    #expect(clock.nextDeadline == .init(offset: .seconds(1)))  // the backoff
+    await clock.advance(by: .seconds(1))
+    await clock.waitForSleepers(count: 1)
+    #expect(clock.nextDeadline == .init(offset: .seconds(5)))  // the breaker's cooldown
+    await clock.advance(to: .init(offset: .seconds(5)))
+    #expect(try await call.value == "done")
+    #expect(log.count == 2)
+  }
+
+  @Test func aFirstAttemptDoesNotWaitForAnOpenBreaker() async throws {
+    let clock = ManualClock()
+    let executor = try makeExecutor(clock: clock)
+    executor.pool.breaker(for: "key-a")?.forceOpen(for: .seconds(5))
+    let failure = await expectFailure { () async throws(Failure) in try await executor.run { $0 } }
+    #expect(failure?.reason == .credentialsUnavailable(until: .init(offset: .seconds(5))))
+  }
+
   @Test func theProvidersWaitReplacesTheBackoff() async throws {
     let clock = ManualClock()
     let executor = try makeExecutor(

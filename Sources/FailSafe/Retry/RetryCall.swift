@@ -12,6 +12,8 @@ struct RetryCall<C: Clock> where C.Duration == Duration {
   var withdrawal: RetryBudget.Withdrawal?
   var previousBackoff: Duration?
   var waited: Duration = .zero
+  /// Set after a retry's backoff: the next lease may wait once for a breaker to reopen.
+  var awaitsRetry = false
   var first: AttemptFailure?
   var last: AttemptFailure?
 
@@ -28,6 +30,13 @@ struct RetryCall<C: Clock> where C.Duration == Duration {
   /// The time left until the deadline, or `nil` without one.
   func remaining(at now: C.Instant) -> Duration? {
     deadlineAt.map { max(now.duration(to: $0), .zero) }
+  }
+
+  /// When a retry whose backoff has ended should try again because a breaker reopens then, or
+  /// `nil`: only right after a backoff, for a known instant before the deadline.
+  func retryReopenTarget(until: C.Instant?, now: C.Instant) -> C.Instant? {
+    guard awaitsRetry, let until, until > now, !wouldPassDeadline(until) else { return nil }
+    return until
   }
 
   /// The instant to wake up and look for a credential again, or `nil` to stop now.

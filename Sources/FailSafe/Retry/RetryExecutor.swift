@@ -13,7 +13,8 @@
 ///
 /// No credential is ever sent once its breaker rejects it. When no credential is usable the
 /// call stops at once with the earliest instant one becomes usable (or waits up to
-/// ``RetryConfiguration/credentialWait`` for it). Every wait honours cancellation at once, and
+/// ``RetryConfiguration/credentialWait`` for it); a retry whose backoff ended before the
+/// breaker reopens waits for the reopening instead, once, if the deadline allows. Every wait honours cancellation at once, and
 /// no wait or attempt runs past ``RetryConfiguration/deadline``.
 ///
 /// One executor serves every caller of a service: share it, so its budget and its pool's
@@ -92,13 +93,21 @@ where C.Duration == Duration {
         case .allDead:
           throw call.stop(.credentialDead)
         case .unavailable(let until):
-          guard let wakeAt = call.credentialWaitTarget(until: until, now: clock.now) else {
+          let now = clock.now
+          if let reopen = call.retryReopenTarget(until: until, now: now) {
+            // A retry waits for the breaker that stopped it, once, like any other backoff.
+            call.awaitsRetry = false
+            try await sleep(until: reopen, call: &call, waitingForCredential: false)
+            continue
+          }
+          guard let wakeAt = call.credentialWaitTarget(until: until, now: now) else {
             throw call.stop(.credentialsUnavailable(until: until))
           }
           try await sleep(until: wakeAt, call: &call, waitingForCredential: true)
           continue
         }
       }
+      call.awaitsRetry = false
 
       call.attempts += 1
       let outcome = await attempt(operation, with: lease.credential, call: call)
@@ -176,6 +185,7 @@ where C.Duration == Duration {
       }
       if let immediate { return immediate }
       try await sleep(until: now.advanced(by: wait), call: &call, waitingForCredential: false)
+      call.awaitsRetry = true
       return nil
     }
   }
