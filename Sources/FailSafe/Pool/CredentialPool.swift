@@ -129,7 +129,12 @@ where C.Duration == Duration {
   func lease(excluding excluded: Set<CredentialID> = []) -> PoolDecision<Credential, C> {
     var earliest: C.Instant?
     var allDead = true
-    for index in candidateOrder() {
+    let count = members.count
+    // Round robin walks from the cursor without building an order: no allocation per lease.
+    let order = selection == .leastRecentlyFailed ? leastRecentlyFailedOrder() : nil
+    let start = order == nil ? state.withLock { $0.cursor } % count : 0
+    for step in 0..<count {
+      let index = order?[step] ?? (start + step) % count
       let member = members[index]
       if excluded.contains(member.id) {
         // Not for this call, but it still decides whether "all dead" is true.
@@ -215,27 +220,20 @@ where C.Duration == Duration {
     }
   }
 
-  /// Member indices in the order to try them.
-  private func candidateOrder() -> [Int] {
+  /// Member indices, never-failed first, then by oldest failure; ties in round-robin order.
+  private func leastRecentlyFailedOrder() -> [Int] {
     let count = members.count
     return state.withLock { state in
       let start = state.cursor % count
-      let rotation = (0..<count).map { (start + $0) % count }
-      switch selection {
-      case .roundRobin:
-        return rotation
-      case .leastRecentlyFailed:
-        let failures = state.lastFailure
-        return rotation.enumerated().sorted { lhs, rhs in
-          switch (failures[lhs.element], failures[rhs.element]) {
-          case (nil, nil): return lhs.offset < rhs.offset
-          case (nil, _): return true
-          case (_, nil): return false
-          case (let left?, let right?):
-            return left == right ? lhs.offset < rhs.offset : left < right
-          }
-        }.map(\.element)
-      }
+      let failures = state.lastFailure
+      return (0..<count).map { (start + $0) % count }.enumerated().sorted { lhs, rhs in
+        switch (failures[lhs.element], failures[rhs.element]) {
+        case (nil, nil): return lhs.offset < rhs.offset
+        case (nil, _): return true
+        case (_, nil): return false
+        case (let left?, let right?): return left == right ? lhs.offset < rhs.offset : left < right
+        }
+      }.map(\.element)
     }
   }
 }
