@@ -107,6 +107,37 @@ struct ManualClockScenarioConcurrencyTests {
     #expect(breaker.state == .dead)
   }
 
+  /// 1,000 jobs, 13 workers, and the key already revoked: every job fails as credentialDead,
+  /// none dropped, none retried, and the provider sees only the 13 first requests.
+  @Test func backlogOnAKeyDeadFromTheStart() async throws {
+    let clock = ManualClock()
+    let provider = FakeProvider(clock: clock) { _, _ in apiKeyInvalid }
+    let executor = try makeExecutor(
+      keys: ["gemini"], clock: clock, classifier: ProviderErrorClassifier())
+    let started = LockedValue(0)
+    let backlog = Task {
+      await runBacklog(jobs: 1_000, workers: 13) { _, worker in
+        do {
+          let key = try await executor.run { key in
+            started.withLock { $0 += 1 }
+            return try await provider.send(key, worker: worker)
+          }
+          return JobResult.succeeded(credential: key)
+        } catch {
+          return JobResult.failed(describe(error))
+        }
+      }
+    }
+    await clock.waitForSleepers(count: 13)
+    await clock.advance(by: .seconds(1))
+    let results = await backlog.value
+    #expect(results.count == 1_000)
+    #expect(results.values.allSatisfy { $0 == .failed("credentialDead") })
+    #expect(provider.requests.count == 13)
+    #expect(Set(provider.requests.map(\.worker)).count == 13)
+    #expect(started.value == 13)
+  }
+
   /// The provider answers 503 from t = 3 s to t = 60 s, then recovers.
   @Test func outageThenRecovery() async throws {
     let clock = ManualClock()
