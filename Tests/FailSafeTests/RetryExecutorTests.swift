@@ -214,6 +214,40 @@ struct RetryExecutorTests {
     #expect(log.count == 3)
   }
 
+  @Test func aRateLimitedKeyRotatesAtOnceWithoutSpendingAnAttempt() async throws {
+    let clock = ManualClock()
+    let budget = RetryBudget()
+    let executor = try makeExecutor(
+      keys: ["limited", "spare"], clock: clock,
+      configuration: testRetryConfiguration(maxAttempts: 1), budget: budget)
+    let log = CallLog()
+    let value = try await executor.run { key in
+      log.append(key)
+      if key == "limited" { throw answer(429, retryAfter: 30) }
+      return key
+    }
+    #expect(value == "spare")
+    #expect(log.all == ["limited", "spare"])
+    #expect(clock.now == .zero)
+    #expect(executor.pool.breaker(for: "limited")?.state == .open)
+    // The rotation was paid from the budget, then refunded by its success.
+    #expect(budget.availableTokens == 500)
+  }
+
+  @Test func aRetryableFailureOnAStillUsableKeyWaitsAndSpendsAnAttempt() async throws {
+    let clock = ManualClock()
+    let executor = try makeExecutor(
+      keys: ["a", "b"], clock: clock, configuration: testRetryConfiguration(maxAttempts: 1))
+    let failure = await expectFailure { () async throws(Failure) in
+      try await executor.run { key -> String in
+        if key == "a" { throw answer(503) }
+        return key
+      }
+    }
+    #expect(failure?.reason == .attemptsExhausted)
+    #expect(failure?.attempts == 1)
+  }
+
   @Test func withNoUsableCredentialTheCallFailsAtOnceSayingUntilWhen() async throws {
     let clock = ManualClock()
     let executor = try makeExecutor(keys: ["a", "b"], clock: clock)

@@ -5,8 +5,9 @@
 /// first check fails at once).
 public struct RetryConfiguration: Sendable, Hashable {
   /// The most times one call sends its request for retryable failures, the first send
-  /// included. Moving to another credential after a credential verdict (dead, paused,
-  /// suspended) does not count.
+  /// included. Moving to another credential does not count: after a credential verdict (dead,
+  /// paused, suspended), or after a retryable failure that opened the credential's breaker
+  /// while another credential was usable.
   public var maxAttempts: Int
   /// The longest a call may take, from its start to its last attempt's end; `nil` for none.
   /// No attempt starts, and no wait begins, that would end past it.

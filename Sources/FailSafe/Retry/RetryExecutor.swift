@@ -8,7 +8,7 @@
 /// | `permanent` | dead | moves on to another credential, no attempt spent |
 /// | `quotaExhausted` | suspended | moves on to another credential, no attempt spent |
 /// | `unauthorized` | refreshed, or paused | retries once with the refreshed credential, or moves on |
-/// | `retryable` | failure counted | retries after the provider's wait or the backoff (another credential at once if this one's breaker opened), paying the budget |
+/// | `retryable` | failure counted | retries after the provider's wait or the backoff, spending an attempt; or, if this credential's breaker opened and another is usable, moves there at once without spending one; either way paid from the budget |
 /// | cancelled | neutral | stops: ``RetryStopReason/cancelled`` |
 ///
 /// No credential is ever sent once its breaker rejects it. When no credential is usable the
@@ -160,21 +160,23 @@ where C.Duration == Duration {
       }
     case .retryable:
       lease.breaker.recordFailure(lease.permit, classification)
-      call.retryableSends += 1
-      if call.retryableSends >= configuration.effectiveMaxAttempts {
-        throw call.stop(.attemptsExhausted)
-      }
-      let wait = classification.retryAfter.map { max($0, .zero) } ?? nextBackoff(&call)
-      let now = clock.now
-      // If this credential's breaker opened, another credential may take the retry right away.
+      // If this credential's breaker opened and another credential can take the call now, the
+      // retry moves there at once: a rotation, which spends no attempt (the budget still pays).
       var immediate: CredentialLease<Credential, C>?
-      if lease.breaker.availability() != .available {
-        if case .leased(let other) = pool.lease(excluding: call.excluded.union([lease.id])) {
-          immediate = other
-        }
+      if lease.breaker.availability() != .available,
+        case .leased(let other) = pool.lease(excluding: call.excluded.union([lease.id]))
+      {
+        immediate = other
       }
-      if immediate == nil, call.wouldPassDeadline(now.advanced(by: wait)) {
-        throw call.stop(.deadlineExceeded)
+      let now = clock.now
+      var wait = Duration.zero
+      if immediate == nil {
+        call.retryableSends += 1
+        if call.retryableSends >= configuration.effectiveMaxAttempts {
+          throw call.stop(.attemptsExhausted)
+        }
+        wait = classification.retryAfter.map { max($0, .zero) } ?? nextBackoff(&call)
+        if call.wouldPassDeadline(now.advanced(by: wait)) { throw call.stop(.deadlineExceeded) }
       }
       if let budget {
         guard let withdrawal = budget.withdrawRetry(after: classification.reason) else {
