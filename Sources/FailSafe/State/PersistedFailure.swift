@@ -1,0 +1,35 @@
+import Foundation
+
+/// The first error that opened, suspended, paused or killed a credential, as persisted.
+///
+/// Only the classification is kept: disposition, reason and redacted evidence. Evidence is
+/// cut to ``maximumEvidenceLength`` characters and stripped of control characters, so a state
+/// file stays small and printing it cannot drive a terminal.
+public struct PersistedFailure: Sendable, Hashable, Codable {
+  /// The longest evidence kept, in characters.
+  public static let maximumEvidenceLength = 300
+
+  /// The disposition of the failure, if known.
+  public var disposition: Disposition?
+  /// The machine-readable reason.
+  public var reason: FailureReason
+  /// Short, redacted evidence (status, error code, message excerpt).
+  public var evidence: String
+  /// When the failure was seen, by the wall clock, if known.
+  public var at: Date?
+
+  /// Creates a record; `evidence` must already be redacted and is bounded here.
+  public init(disposition: Disposition?, reason: FailureReason, evidence: String, at: Date? = nil) {
+    self.disposition = disposition
+    self.reason = reason
+    self.evidence = StateText.bounded(evidence, to: Self.maximumEvidenceLength)
+    self.at = at
+  }
+
+  /// Creates a record from a classification (already redacted by the classifier).
+  public init(_ classification: Classification, at: Date? = nil) {
+    self.init(
+      disposition: classification.disposition, reason: classification.reason,
+      evidence: classification.evidence, at: at)
+  }
+}
