@@ -20,7 +20,8 @@ import Foundation
 ///   system (not NFS); the kernel drops it when a holder dies, even by `SIGKILL`.
 /// - **Damage.** A damaged file still loads (see ``PersistedStateDocument/read(from:loadedAt:)``); before it is
 ///   overwritten its bytes are copied to `PATH.damaged` for inspection. A file written by a newer
-///   schema is never overwritten.
+///   schema, or one that does not look like a state file at all (a wrong path), is never
+///   overwritten.
 /// - **Size.** Files larger than `maximumFileBytes` are read up to that size (the rest is
 ///   treated as cut off); writes are bounded by ``StateSizeBound``.
 ///
@@ -119,6 +120,9 @@ public struct FileBreakerStateStore: BreakerStateStore {
     _ document: PersistedStateDocument, over stored: StoredFile
   ) throws -> StateDocumentReading {
     let storedDocument = stored.reading.document
+    if stored.bytes != nil, !stored.reading.isStateFile {
+      throw StateStoreError.notAStateFile(path: path)
+    }
     if storedDocument.isFromNewerVersion {
       throw StateStoreError.newerVersion(path: path, version: storedDocument.version)
     }

@@ -3,18 +3,21 @@
 /// Merges take the larger of each count (two processes may both hold the same history, so
 /// adding would count it twice).
 public struct PersistedCounters: Sendable, Hashable, Codable {
-  /// Failures reported to the breaker (any disposition but cancellation).
+  /// Failures reported to the breaker.
   public var failures: Int
   /// Calls rejected locally without reaching the provider.
   public var rejections: Int
-  /// Successful calls.
-  public var successes: Int
+  /// Times the breaker opened because of retryable failures.
+  public var trips: Int
+  /// Half-open probes admitted.
+  public var probes: Int
 
   /// Creates counters; negative values become zero.
-  public init(failures: Int = 0, rejections: Int = 0, successes: Int = 0) {
+  public init(failures: Int = 0, rejections: Int = 0, trips: Int = 0, probes: Int = 0) {
     self.failures = max(0, failures)
     self.rejections = max(0, rejections)
-    self.successes = max(0, successes)
+    self.trips = max(0, trips)
+    self.probes = max(0, probes)
   }
 
   /// The larger of each count.
@@ -22,6 +25,7 @@ public struct PersistedCounters: Sendable, Hashable, Codable {
     PersistedCounters(
       failures: max(failures, other.failures),
       rejections: max(rejections, other.rejections),
-      successes: max(successes, other.successes))
+      trips: max(trips, other.trips),
+      probes: max(probes, other.probes))
   }
 }

@@ -7,9 +7,12 @@ import Foundation
 public struct PersistedCredentialState: Sendable, Hashable {
   /// The breaker state.
   public var status: PersistedBreakerStatus
-  /// The failure streak: consecutive retryable failures since the last success or reset.
+  /// Consecutive retryable failures since the last success or reset (drives the threshold).
   /// Never negative.
   public var consecutiveFailures: Int
+  /// Consecutive trips since the last success or reset (drives the cooldown:
+  /// `base * 2^(streak-1)`, capped). Never negative.
+  public var streak: Int
   /// When an `open` or `suspended` credential may be probed again; `nil` for other states
   /// (or unknown, in which case restoring uses the maximum cooldown).
   public var reopenAt: Date?
@@ -25,10 +28,11 @@ public struct PersistedCredentialState: Sendable, Hashable {
   /// The most recent operator action on this credential, if any.
   public var lastOperatorAction: OperatorAction?
 
-  /// Creates an entry. A negative streak becomes zero.
+  /// Creates an entry. Negative counts become zero.
   public init(
     status: PersistedBreakerStatus,
     consecutiveFailures: Int = 0,
+    streak: Int = 0,
     reopenAt: Date? = nil,
     reason: FailureReason? = nil,
     firstError: PersistedFailure? = nil,
@@ -38,6 +42,7 @@ public struct PersistedCredentialState: Sendable, Hashable {
   ) {
     self.status = status
     self.consecutiveFailures = max(0, consecutiveFailures)
+    self.streak = max(0, streak)
     self.reopenAt = reopenAt
     self.reason = reason
     self.firstError = firstError
@@ -48,13 +53,14 @@ public struct PersistedCredentialState: Sendable, Hashable {
 
   /// `true` for a closed credential with no streak: nothing worth remembering beyond counters,
   /// so it is the first to be evicted when the file reaches its size bound.
-  public var isHealthy: Bool { status == .closed && consecutiveFailures == 0 }
+  public var isHealthy: Bool { status == .closed && consecutiveFailures == 0 && streak == 0 }
 }
 
 extension PersistedCredentialState: Codable {
   enum CodingKeys: String, CodingKey, CaseIterable {
     case status = "state"
     case consecutiveFailures
+    case streak
     case reopenAt
     case reason
     case firstError
@@ -83,6 +89,7 @@ extension PersistedCredentialState: Codable {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(status, forKey: .status)
     try container.encode(consecutiveFailures, forKey: .consecutiveFailures)
+    try container.encode(streak, forKey: .streak)
     try container.encodeIfPresent(reopenAt.map(StateDate.format), forKey: .reopenAt)
     try container.encodeIfPresent(reason.map(Self.bounded), forKey: .reason)
     if let firstError {
@@ -94,6 +101,7 @@ extension PersistedCredentialState: Codable {
         StateText.bounded(firstError.evidence, to: PersistedFailure.maximumEvidenceLength),
         forKey: .evidence)
       try nested.encodeIfPresent(firstError.at.map(StateDate.format), forKey: .at)
+      try nested.encode(firstError.repeats, forKey: .repeats)
     }
     try container.encode(counters, forKey: .counters)
     try container.encode(StateDate.format(updatedAt), forKey: .updatedAt)

@@ -17,19 +17,26 @@ public struct PersistedFailure: Sendable, Hashable, Codable {
   public var evidence: String
   /// When the failure was seen, by the wall clock, if known.
   public var at: Date?
+  /// Failures after this one in the same episode: counted, not stored.
+  public var repeats: Int
 
-  /// Creates a record; `evidence` must already be redacted and is bounded here.
-  public init(disposition: Disposition?, reason: FailureReason, evidence: String, at: Date? = nil) {
+  /// Creates a record; `evidence` must already be redacted and is bounded here. A negative
+  /// `repeats` becomes zero.
+  public init(
+    disposition: Disposition?, reason: FailureReason, evidence: String, at: Date? = nil,
+    repeats: Int = 0
+  ) {
     self.disposition = disposition
     self.reason = reason
     self.evidence = StateText.bounded(evidence, to: Self.maximumEvidenceLength)
     self.at = at
+    self.repeats = max(0, repeats)
   }
 
   /// Creates a record from a classification (already redacted by the classifier).
-  public init(_ classification: Classification, at: Date? = nil) {
+  public init(_ classification: Classification, at: Date? = nil, repeats: Int = 0) {
     self.init(
       disposition: classification.disposition, reason: classification.reason,
-      evidence: classification.evidence, at: at)
+      evidence: classification.evidence, at: at, repeats: repeats)
   }
 }

@@ -113,11 +113,18 @@ public struct StateDocumentReading: Sendable, Hashable {
   public var document: PersistedStateDocument
   /// The problems found, in file order. Empty for a healthy file.
   public var diagnostics: [StateDiagnostic]
+  /// `false` if the bytes do not look like a state file at all (not a JSON object with a
+  /// `format`, `version` or `credentials` member, and not empty): probably a wrong path. Stores
+  /// never overwrite such a file.
+  public var isStateFile: Bool
 
   /// Creates a reading.
-  public init(document: PersistedStateDocument, diagnostics: [StateDiagnostic] = []) {
+  public init(
+    document: PersistedStateDocument, diagnostics: [StateDiagnostic] = [], isStateFile: Bool = true
+  ) {
     self.document = document
     self.diagnostics = diagnostics
+    self.isStateFile = isStateFile
   }
 
   /// `true` if any diagnostic reports damage (not merely a newer version).

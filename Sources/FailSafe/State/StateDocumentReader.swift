@@ -7,7 +7,7 @@ import Foundation
 /// - a state that cannot be read (missing, wrong type, unknown name, entry not an object)
 ///   becomes `paused` with reason `damagedEntry`: out of rotation until an operator revives it;
 /// - a readable `dead` or `paused` state stays so whatever else is damaged;
-/// - a damaged streak becomes 0 (1 for `open`, `halfOpen` and `suspended`, which took at least
+/// - a damaged streak or failure count becomes 0 (1 for `open`, `halfOpen` and `suspended`, which took at least
 ///   one failure to reach); a fraction is cut, a huge value clamped to `Int.max`;
 /// - a damaged reopen time is dropped (restoring then uses the maximum cooldown);
 /// - a damaged `updatedAt` becomes the load time, so only operator actions after the load
@@ -23,6 +23,7 @@ enum StateDocumentReader {
     case reason
     case evidence
     case at
+    case repeats
   }
 
   enum ActionKeys: String, CodingKey {
@@ -39,7 +40,10 @@ enum StateDocumentReader {
           message: "the file is damaged (\(problem)); keeping every entry read before that point"))
     }
     guard let value = parse.value else {
-      return StateDocumentReading(document: PersistedStateDocument(), diagnostics: diagnostics)
+      // Only an empty file may be taken for a state file without any recognisable content.
+      let isEmpty = bytes.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
+      return StateDocumentReading(
+        document: PersistedStateDocument(), diagnostics: diagnostics, isStateFile: isEmpty)
     }
     var reading = document(from: value, isComplete: parse.problem == nil, loadedAt: loadedAt)
     reading.diagnostics.insert(contentsOf: diagnostics, at: 0)
@@ -55,9 +59,10 @@ enum StateDocumentReader {
       diagnostics.append(
         StateDiagnostic(
           message: "the file holds \(value.kindDescription), not a state object; nothing read"))
-      return StateDocumentReading(document: document, diagnostics: diagnostics)
+      return StateDocumentReading(document: document, diagnostics: diagnostics, isStateFile: false)
     }
     let fields = Fields(members)
+    let isStateFile = ["format", "version", "credentials"].contains { fields[$0] != nil }
 
     if let format = fields["format"], format != .string(PersistedStateDocument.formatName) {
       diagnostics.append(
@@ -134,7 +139,8 @@ enum StateDocumentReader {
           field: "credentials",
           message: "is \(other.kindDescription), not an object; no credentials read"))
     }
-    return StateDocumentReading(document: document, diagnostics: diagnostics)
+    return StateDocumentReading(
+      document: document, diagnostics: diagnostics, isStateFile: isStateFile)
   }
 
   /// Reads one credential's entry; never fails.
@@ -187,6 +193,10 @@ enum StateDocumentReader {
       fields[Key.consecutiveFailures.rawValue], field: Key.consecutiveFailures.rawValue, id: id,
       defaultValue: streakDefault, required: true, diagnostics: &diagnostics)
 
+    let trips = count(
+      fields[Key.streak.rawValue], field: Key.streak.rawValue, id: id,
+      defaultValue: streakDefault, required: false, diagnostics: &diagnostics)
+
     var reopenAt: Date?
     if status.hasCooldown {
       reopenAt = date(
@@ -218,7 +228,8 @@ enum StateDocumentReader {
       fields[Key.lastOperatorAction.rawValue], id: id, diagnostics: &diagnostics)
 
     return PersistedCredentialState(
-      status: status, consecutiveFailures: streak, reopenAt: reopenAt, reason: reason,
+      status: status, consecutiveFailures: streak, streak: trips, reopenAt: reopenAt,
+      reason: reason,
       firstError: firstError, counters: counters, updatedAt: updatedAt,
       lastOperatorAction: action)
   }
@@ -303,7 +314,11 @@ enum StateDocumentReader {
       let at = date(
         fields[FailureKeys.at.rawValue], field: "at", id: id, required: false,
         diagnostics: &ignored)
-      return PersistedFailure(disposition: disposition, reason: reason, evidence: evidence, at: at)
+      let repeats = count(
+        fields[FailureKeys.repeats.rawValue], field: "\(field).repeats", id: id, defaultValue: 0,
+        required: false, diagnostics: &ignored)
+      return PersistedFailure(
+        disposition: disposition, reason: reason, evidence: evidence, at: at, repeats: repeats)
     case .some(let other):
       diagnostics.append(
         StateDiagnostic(
@@ -328,7 +343,8 @@ enum StateDocumentReader {
           diagnostics: &diagnostics)
       }
       return PersistedCounters(
-        failures: read("failures"), rejections: read("rejections"), successes: read("successes"))
+        failures: read("failures"), rejections: read("rejections"), trips: read("trips"),
+        probes: read("probes"))
     case .some(let other):
       diagnostics.append(
         StateDiagnostic(

@@ -70,6 +70,7 @@ public enum StateMerge {
     }
     var result = severe
     result.consecutiveFailures = max(older.consecutiveFailures, newer.consecutiveFailures)
+    result.streak = max(older.streak, newer.streak)
     result.reopenAt = [older.reopenAt, newer.reopenAt].compactMap { $0 }.max()
     if result.firstError == nil {
       result.firstError = older.firstError ?? newer.firstError
@@ -77,7 +78,8 @@ public enum StateMerge {
     return result
   }
 
-  /// A total order for choosing the newer side: `updatedAt`, then severity, then streak.
+  /// A total order for choosing the newer side: `updatedAt`, then severity, then streak, then
+  /// consecutive failures.
   private static func isOlder(
     _ first: PersistedCredentialState, than second: PersistedCredentialState
   ) -> Bool {
@@ -85,6 +87,7 @@ public enum StateMerge {
     if first.status.severity != second.status.severity {
       return first.status.severity < second.status.severity
     }
+    if first.streak != second.streak { return first.streak < second.streak }
     return first.consecutiveFailures <= second.consecutiveFailures
   }
 

@@ -97,6 +97,22 @@ struct FileBreakerStateStoreTests {
     }
   }
 
+  @Test func aFileThatIsNotAStateFileIsNeverOverwritten() throws {
+    try withDirectory { directory in
+      let store = FileBreakerStateStore(path: directory + "/config.yaml")
+      let foreign = "server:\n  port: 8080\n"
+      try foreign.write(toFile: store.path, atomically: false, encoding: .utf8)
+      #expect(throws: StateStoreError.notAStateFile(path: store.path)) {
+        _ = try store.save(F.sampleDocument)
+      }
+      #expect(try String(contentsOfFile: store.path, encoding: .utf8) == foreign)
+      // An empty file is a state file that lost its content: it is repaired.
+      try "".write(toFile: store.path, atomically: false, encoding: .utf8)
+      _ = try store.save(F.sampleDocument)
+      #expect(try store.load().document.credentials.count == 3)
+    }
+  }
+
   @Test func aDirectoryOrAnUnreadablePathIsAClearError() throws {
     try withDirectory { directory in
       let store = FileBreakerStateStore(path: directory)

@@ -15,7 +15,7 @@ struct StateDocumentReadingTests {
     """
     {"format": "failsafe.breaker-state", "version": 1, "credentials": {
       "dead-key": {"state": "dead", "consecutiveFailures": 1, "reason": "keyInvalid",
-                   "counters": {"failures": 1, "rejections": 0, "successes": 0},
+                   "counters": {"failures": 1, "rejections": 0, "trips": 0},
                    "updatedAt": "2026-11-23T16:00:00.000Z"},
       "probe": \(entry)
     }}

@@ -14,7 +14,7 @@ enum StateFixtures {
     reason: FailureReason? = nil, failures: Int = 0
   ) -> PersistedCredentialState {
     PersistedCredentialState(
-      status: status, consecutiveFailures: streak, reopenAt: reopenIn.map(at),
+      status: status, consecutiveFailures: streak, streak: streak, reopenAt: reopenIn.map(at),
       reason: reason,
       firstError: status == .closed
         ? nil
