@@ -86,11 +86,14 @@ enum SystemCalls {
     return (Array(bytes.prefix(limit)), true)
   }
 
+  /// Writes every byte, in chunks of at most 16 KiB (so a large file is several writes, as
+  /// on any file system: the rename, not the write, is what makes the update atomic).
   static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
+    let chunk = 16 * 1024
     var offset = 0
     while offset < bytes.count {
       let count = bytes.withUnsafeBytes { buffer in
-        write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        write(descriptor, buffer.baseAddress! + offset, min(chunk, buffer.count - offset))
       }
       if count < 0 {
         if errno == EINTR { continue }
