@@ -5,7 +5,8 @@ import Foundation
 /// it, through the same lock, atomic write and merge rules the workers use.
 ///
 /// Edits are recorded as operator actions dated after the entry they replace, so a worker that
-/// still holds the old state in memory cannot undo them at its next save (see ``StateMerge``).
+/// still holds the old state in memory cannot undo them at its next save (see FailSafe's
+/// `StateMerge`).
 public struct StateCommand: Subcommand {
   /// `state`.
   public let name = "state"

@@ -40,6 +40,6 @@ public enum PersistedBreakerStatus: String, Sendable, Hashable, Codable, CaseIte
   /// `true` for the states with a reopen time: `open` and `suspended`.
   public var hasCooldown: Bool { self == .open || self == .suspended }
 
-  /// The wire name, identical to ``rawValue``.
+  /// The wire name, identical to `rawValue`.
   public var description: String { rawValue }
 }

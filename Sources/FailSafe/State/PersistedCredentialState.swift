@@ -70,7 +70,7 @@ extension PersistedCredentialState: Codable {
   }
 
   /// Decodes leniently: damaged fields get safe defaults (see ``PersistedStateDocument/read(from:loadedAt:)``); the
-  /// diagnostics are dropped on this path. Use ``PersistedStateDocument/read(from:)`` to get them.
+  /// diagnostics are dropped on this path. Use ``PersistedStateDocument/read(from:loadedAt:)`` to get them.
   public init(from decoder: any Decoder) throws {
     let tree = try LenientJSONValue(from: decoder)
     var diagnostics: [StateDiagnostic] = []
