@@ -9,7 +9,7 @@ struct KillDuringWriteTests {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/state.json"
     let entries = 300
-    for round in 1...4 {
+    for round in 1...3 {
       let child = try StateHelperProcess(["save-loop", path, "\(entries)"])
       defer { child.kill() }
       let line = child.waitForLine { $0 == "saved \(round)" }

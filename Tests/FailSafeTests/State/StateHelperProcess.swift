@@ -104,7 +104,8 @@ final class StateHelperProcess {
     ) -> Bool {
       let pid = process.processIdentifier
       for _ in 0..<attempts {
-        guard process.isRunning else { return false }
+        // The helper exits by itself within a minute; a cancelled test stops sooner.
+        guard process.isRunning, !Task.isCancelled else { return false }
         guard isWriting(pid: pid, in: directory, excluding: excluding, before: before) else {
           continue
         }
