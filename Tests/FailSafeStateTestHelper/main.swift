@@ -4,6 +4,10 @@
 //     Saves a document of ENTRIES credentials to PATH in a tight loop, every entry stamped with
 //     the save's generation, and prints "saved N" after each save. Runs until killed.
 //
+//   FailSafeStateTestHelper kill-key PATH ID
+//     A worker: loads PATH into a breaker registry, reports a `permanent` failure for ID (so its
+//     breaker dies), saves through the persistence, prints "dead" and exits 0.
+//
 // Every mode exits by itself if its parent goes away or after a minute, so a test that fails
 // to kill it cannot leave it running.
 
@@ -64,6 +68,31 @@ case "save-loop":
     }
     say("saved \(generation)")
   }
+case "kill-key":
+  guard arguments.count == 3 else { fail("usage: kill-key PATH ID") }
+  let persistence = BreakerStatePersistence(
+    store: FileBreakerStateStore(path: arguments[1]), clock: ContinuousClock(), syncInterval: nil,
+    onProblem: { problem in FileHandle.standardError.write(Data("\(problem)\n".utf8)) })
+  let registry = BreakerRegistry(observer: persistence.observe)
+  do {
+    try persistence.start(registry: registry)
+  } catch {
+    fail("cannot load: \(error)")
+  }
+  let breaker = registry.breaker(for: CredentialID(rawValue: arguments[2]))
+  do {
+    let permit = try breaker.acquire()
+    breaker.recordFailure(
+      permit,
+      Classification(
+        disposition: .permanent, reason: .keyRevoked,
+        evidence: "HTTP 401 API key revoked (from the helper process)"))
+  } catch {
+    fail("the key was already rejected: \(error)")
+  }
+  await persistence.close()
+  guard breaker.state == .dead else { fail("the breaker is \(breaker.state), not dead") }
+  say("dead")
 default:
   fail("unknown mode; see the comment at the top of main.swift")
 }
