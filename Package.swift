@@ -19,7 +19,7 @@ let package = Package(
     .testTarget(name: "FailSafeTests", dependencies: ["FailSafe", "FailSafeTesting"]),
     // A child process for the state store's kill-during-write and two-process tests.
     .executableTarget(
-      name: "FailSafeStateTestHelper", dependencies: ["FailSafe"],
+      name: "FailSafeStateTestHelper", dependencies: ["FailSafe", "FailSafeTesting"],
       path: "Tests/FailSafeStateTestHelper"),
     .testTarget(name: "FailSafeTestingTests", dependencies: ["FailSafeTesting"]),
     .testTarget(name: "FailSafeCommandsTests", dependencies: ["FailSafeCommands"]),

@@ -8,10 +8,16 @@
 //     A worker: loads PATH into a breaker registry, reports a `permanent` failure for ID (so its
 //     breaker dies), saves through the persistence, prints "dead" and exits 0.
 //
+//   FailSafeStateTestHelper crash-worker PATH
+//     A worker that kills "dead-key" (permanent failure) and trips "slow-key" three times in a
+//     row (cooldowns of 10, 20 and 40 minutes on a manual clock), saves, prints
+//     "saved streak=S remaining=SECONDS", then waits to be killed without saving again.
+//
 // Every mode exits by itself if its parent goes away or after a minute, so a test that fails
 // to kill it cannot leave it running.
 
 import FailSafe
+import FailSafeTesting
 import Foundation
 
 #if canImport(Glibc)
@@ -93,6 +99,41 @@ case "kill-key":
   await persistence.close()
   guard breaker.state == .dead else { fail("the breaker is \(breaker.state), not dead") }
   say("dead")
+case "crash-worker":
+  guard arguments.count == 2 else { fail("usage: crash-worker PATH") }
+  let clock = ManualClock()
+  let policy = BreakerPolicy(
+    failureThreshold: 1,
+    backoff: BackoffPolicy(base: .seconds(600), maximum: .seconds(7_200), jitter: .none))
+  let persistence = BreakerStatePersistence(
+    store: FileBreakerStateStore(path: arguments[1]), clock: clock, policy: policy,
+    syncInterval: nil,
+    onProblem: { problem in FileHandle.standardError.write(Data("\(problem)\n".utf8)) })
+  let registry = BreakerRegistry(policy: policy, clock: clock, observer: persistence.observe)
+  do {
+    try persistence.start(registry: registry)
+    let dead = registry.breaker(for: "dead-key")
+    dead.recordFailure(
+      try dead.acquire(),
+      Classification(
+        disposition: .permanent, reason: .keyInvalid, evidence: "HTTP 400 API_KEY_INVALID"))
+    let slow = registry.breaker(for: "slow-key")
+    let overloaded = Classification(
+      disposition: .retryable, reason: .overloaded, evidence: "HTTP 529")
+    for _ in 0..<3 {
+      slow.recordFailure(try slow.acquire(), overloaded)
+      await clock.advance(by: slow.snapshot().cooldownRemaining ?? .zero)
+    }
+    slow.recordFailure(try slow.acquire(), overloaded)  // the probe fails again
+    await persistence.flush()
+    let snapshot = slow.snapshot()
+    let remaining = snapshot.cooldownRemaining?.components.seconds ?? -1
+    say("saved streak=\(snapshot.streak) remaining=\(remaining)")
+  } catch {
+    fail("\(error)")
+  }
+  // Crash here: no close(), no further save. The parent kills us.
+  while shouldContinue() { usleep(10_000) }
 default:
   fail("unknown mode; see the comment at the top of main.swift")
 }

@@ -55,9 +55,17 @@ extension PersistedCredentialState {
         evidence: $0.evidence)
     }
     if classification == nil, status.isHeld || status == .suspended {
+      let evidence: String
+      if reason == StateDocumentReader.damagedEntryReason {
+        evidence = "its entry in the state file was unreadable; revive it once checked"
+      } else if lastOperatorAction?.kind == .pause {
+        evidence = "paused by an operator"
+      } else {
+        evidence = "restored from the state file"
+      }
       classification = Classification(
         disposition: Self.disposition(for: status), reason: reason ?? .unknown,
-        evidence: "restored from the state file")
+        evidence: evidence)
     }
     return BreakerSnapshot(
       state: BreakerState(status), consecutiveFailures: consecutiveFailures, streak: streak,

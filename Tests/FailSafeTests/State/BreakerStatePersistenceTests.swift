@@ -247,6 +247,10 @@ struct BreakerStatePersistenceTests {
       try text.write(toFile: store.path, atomically: false, encoding: .utf8)
       let worker = try Worker(store: store, wall: MovableWallClock(F.epoch))
       #expect(worker.state("k") == .paused)
+      let rejection = #expect(throws: BreakerRejection<ManualClock.Instant>.self) {
+        _ = try worker.registry.breaker(for: "k").acquire()
+      }
+      #expect(rejection?.firstError?.evidence.contains("unreadable") == true)
       #expect(worker.problems.all.contains { $0.contains("zombie") })
       await worker.persistence.close()
     }
