@@ -289,6 +289,8 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
           firstErrorAt: change.firstErrorAt ?? known?.firstError?.at,
           lastOperatorAction: laterAction(change.operatorAction, known?.lastOperatorAction))
       }
+      // As the store will hold it, so comparing with what comes back sees only real news.
+      local = local.normalized()
       let reading: StateDocumentReading
       do {
         reading = try store.save(local)

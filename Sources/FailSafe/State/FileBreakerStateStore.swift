@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -35,6 +36,9 @@ public struct FileBreakerStateStore: BreakerStateStore {
   public var maximumFileBytes: Int
   /// Stamps `savedAt`, and stands in for damaged `updatedAt` dates.
   public var wallClock: WallClock
+  /// The last bytes read or written and what they read as, so an unchanged file is not parsed
+  /// again (a periodic sync of a large file costs a read and a compare). Shared by copies.
+  private let cache = StateFileCache()
 
   /// Creates a store for the file at `path` (created on first save; its directory must exist).
   public init(
@@ -70,7 +74,7 @@ public struct FileBreakerStateStore: BreakerStateStore {
   public func save(_ document: PersistedStateDocument) throws -> StateDocumentReading {
     try withLock {
       let stored = try readFile()
-      let merged = stored.reading.document.merged(with: document)
+      let merged = stored.reading.document.merged(with: document.normalized())
       return try write(merged, over: stored)
     }
   }
@@ -83,7 +87,7 @@ public struct FileBreakerStateStore: BreakerStateStore {
       let stored = try readFile()
       var document = stored.reading.document
       try edit(&document)
-      return try write(document, over: stored)
+      return try write(document.normalized(), over: stored)
     }
   }
 
@@ -105,12 +109,19 @@ public struct FileBreakerStateStore: BreakerStateStore {
     }
     let (bytes, truncated) = try SystemCalls.readAll(
       descriptor, path: path, limit: maximumFileBytes)
-    var reading = StateDocumentReader.read(bytes, loadedAt: wallClock.now())
+    var reading: StateDocumentReading
+    if !truncated, let cached = cache.reading(of: bytes) {
+      reading = cached
+    } else {
+      reading = StateDocumentReader.read(bytes, loadedAt: wallClock.now())
+    }
     if truncated {
       reading.diagnostics.insert(
         StateDiagnostic(
           message: "the file is larger than \(maximumFileBytes) bytes; only that much was read"),
         at: 0)
+    } else {
+      cache.remember(bytes, as: reading)
     }
     return StoredFile(
       bytes: bytes, reading: reading, permissions: SystemCalls.permissions(descriptor))
@@ -138,8 +149,11 @@ public struct FileBreakerStateStore: BreakerStateStore {
     var candidate = bound.document
     candidate.version = PersistedStateDocument.currentVersion
     candidate.savedAt = storedDocument.savedAt
-    if let bytes = stored.bytes, !stored.reading.isDamaged,
-      try Array(candidate.encoded()) == bytes
+    // Both sides are normalized (see `PersistedStateDocument.normalized()`), so equal
+    // documents mean equal files: nothing to write.
+    if stored.bytes != nil, !stored.reading.isDamaged,
+      storedDocument.version == PersistedStateDocument.currentVersion,
+      candidate.credentials == storedDocument.credentials
     {
       return StateDocumentReading(document: candidate, diagnostics: diagnostics)
     }
@@ -147,7 +161,9 @@ public struct FileBreakerStateStore: BreakerStateStore {
       try atomicWrite(bytes, to: damagedCopyPath, permissions: stored.permissions)
     }
     candidate.savedAt = StateDate.rounded(wallClock.now())
-    try atomicWrite(Array(candidate.encoded()), to: path, permissions: stored.permissions)
+    let bytes = Array(try candidate.encoded())
+    try atomicWrite(bytes, to: path, permissions: stored.permissions)
+    cache.remember(bytes, as: StateDocumentReading(document: candidate))
     return StateDocumentReading(document: candidate, diagnostics: diagnostics)
   }
 
@@ -192,5 +208,24 @@ public struct FileBreakerStateStore: BreakerStateStore {
     try SystemCalls.lock(descriptor, exclusive: true, path: lockPath)
     defer { SystemCalls.unlock(descriptor) }
     return try body()
+  }
+}
+
+/// The last state file content a ``FileBreakerStateStore`` read or wrote, with its reading.
+private final class StateFileCache: Sendable {
+  private struct Entry {
+    var bytes: [UInt8]
+    var reading: StateDocumentReading
+  }
+
+  private let entry = Mutex<Entry?>(nil)
+
+  /// The reading of `bytes` if they are exactly the remembered ones.
+  func reading(of bytes: [UInt8]) -> StateDocumentReading? {
+    entry.withLock { entry in entry?.bytes == bytes ? entry?.reading : nil }
+  }
+
+  func remember(_ bytes: [UInt8], as reading: StateDocumentReading) {
+    entry.withLock { $0 = Entry(bytes: bytes, reading: reading) }
   }
 }

@@ -13,8 +13,7 @@ enum StateDate {
   static let latest = Date(timeIntervalSince1970: 253_402_300_799.999)
 
   static func format(_ date: Date) -> String {
-    let clamped = min(max(date, earliest), latest)
-    let milliseconds = Int64((clamped.timeIntervalSince1970 * 1000).rounded())
+    let milliseconds = Int64((rounded(date).timeIntervalSince1970 * 1000).rounded())
     let (days, millisecondOfDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
     let (year, month, day) = civil(fromDays: days)
     let hour = millisecondOfDay / 3_600_000
@@ -51,9 +50,11 @@ enum StateDate {
     return rounded(Date(timeIntervalSince1970: seconds))
   }
 
-  /// `date` at whole milliseconds, as a state file holds it.
+  /// `date` at whole milliseconds within 1970...9999, as a state file holds it.
   static func rounded(_ date: Date) -> Date {
-    let seconds = min(max(date.timeIntervalSince1970, 0), latest.timeIntervalSince1970)
+    let raw = date.timeIntervalSince1970
+    // NaN would trap in the conversion below; it means nothing, so it becomes the earliest date.
+    let seconds = raw.isNaN ? 0 : min(max(raw, 0), latest.timeIntervalSince1970)
     return Date(timeIntervalSince1970: Double(Int64((seconds * 1000).rounded())) / 1000)
   }
 

@@ -9,7 +9,8 @@ import Foundation
 /// - a readable `dead` or `paused` state stays so whatever else is damaged;
 /// - a damaged streak or failure count becomes 0 (1 for `open`, `halfOpen` and `suspended`, which took at least
 ///   one failure to reach); a fraction is cut, a huge value clamped to `Int.max`;
-/// - a damaged reopen time is dropped (restoring then uses the maximum cooldown);
+/// - a damaged reopen time is dropped (restoring then uses the maximum cooldown, as for a
+///   missing one);
 /// - a damaged `updatedAt` becomes the load time, so only operator actions after the load
 ///   override the entry.
 enum StateDocumentReader {
@@ -197,10 +198,12 @@ enum StateDocumentReader {
       fields[Key.streak.rawValue], field: Key.streak.rawValue, id: id,
       defaultValue: streakDefault, required: false, diagnostics: &diagnostics)
 
+    // A missing reopen time is legitimate (a breaker forced open with no end): the maximum
+    // cooldown applies on restore. Only a malformed one is damage.
     var reopenAt: Date?
     if status.hasCooldown {
       reopenAt = date(
-        fields[Key.reopenAt.rawValue], field: Key.reopenAt.rawValue, id: id, required: true,
+        fields[Key.reopenAt.rawValue], field: Key.reopenAt.rawValue, id: id, required: false,
         diagnostics: &diagnostics, consequence: "the maximum cooldown applies")
     }
 

@@ -117,6 +117,36 @@ struct BreakerStatePersistenceTests {
     }
   }
 
+  @Test func synchronisingWithoutNewsNeverRestoresABreaker() async throws {
+    try await withStore { store in
+      let wall = MovableWallClock(F.at(0.000_3))
+      let clock = ManualClock()
+      let restores = ProblemLog()
+      let persistence = Persistence(
+        store: store, clock: clock, wallClock: wall.wallClock, policy: Self.policy,
+        syncInterval: nil)
+      let registry = Registry(
+        policy: Self.policy, clock: clock,
+        observer: { event in
+          if case .operatorAction(.restore) = event.kind {
+            restores.append("\(event.credential)")
+          }
+          persistence.observe(event)
+        })
+      try persistence.start(registry: registry)
+      let breaker = registry.breaker(for: "k")
+      breaker.recordFailure(try breaker.acquire(), Self.overloaded)
+      await clock.advance(by: .seconds(1))  // the debounced save
+      wall.advance(by: 0.000_4)
+      await persistence.flush()
+      for _ in 0..<3 { try persistence.synchronize() }
+      #expect(restores.all.isEmpty)
+      #expect(breaker.state == .open)
+      #expect(breaker.snapshot().cooldownRemaining == .seconds(59))
+      await persistence.close()
+    }
+  }
+
   @Test func aStormOfFailuresIsOneWrite() async throws {
     let store = InMemoryBreakerStateStore()
     let wall = MovableWallClock(F.epoch)

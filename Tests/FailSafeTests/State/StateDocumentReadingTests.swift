@@ -34,6 +34,44 @@ struct StateDocumentReadingTests {
     #expect(try reading.document.encoded() == data)
   }
 
+  @Test func aNormalizedDocumentReadsBackExactlyWhateverItHeldInMemory() throws {
+    var generator = StateFuzzGenerator(seed: 42)
+    func pick<T>(_ values: [T]) -> T { values[Int(generator.next() % UInt64(values.count))] }
+    let dates: [Date] = [
+      StateFixtures.at(0.000_4), StateFixtures.at(0.999_6), .distantPast, .distantFuture,
+      Date(timeIntervalSince1970: -5), Date(timeIntervalSince1970: .nan), StateFixtures.epoch,
+    ]
+    let texts = ["", "keyInvalid", String(repeating: "r", count: 500), "a\u{1B}b\n", "ü😀"]
+    var document = PersistedStateDocument(savedAt: pick(dates))
+    for index in 0..<200 {
+      var entry = PersistedCredentialState(
+        status: pick(PersistedBreakerStatus.allCases), updatedAt: pick(dates))
+      entry.consecutiveFailures = pick([-3, 0, 7, Int.max])
+      entry.streak = pick([Int.min, 0, 2])
+      entry.reopenAt = pick([nil, pick(dates)])
+      entry.reason = pick([nil, FailureReason(rawValue: pick(texts))])
+      if generator.next() % 2 == 0 {
+        var failure = PersistedFailure(
+          disposition: pick([nil, .permanent]), reason: FailureReason(rawValue: pick(texts)),
+          evidence: pick(texts), at: pick([nil, pick(dates)]), repeats: 3)
+        failure.evidence = pick(texts)
+        failure.repeats = pick([-1, 5])
+        entry.firstError = failure
+      }
+      entry.counters.failures = pick([-1, 3])
+      entry.lastOperatorAction = pick([
+        nil, OperatorAction(kind: OperatorActionKind(rawValue: pick(texts)), at: pick(dates)),
+      ])
+      document.credentials[pick(["id-\(index)", "", String(repeating: "x", count: 600)])] = entry
+    }
+    let normalized = document.normalized()
+    let reading = PersistedStateDocument.read(
+      from: try normalized.encoded(), loadedAt: StateFixtures.epoch)
+    #expect(reading.diagnostics == [])
+    #expect(reading.document.credentials == normalized.credentials)
+    #expect(normalized.normalized() == normalized)
+  }
+
   static let damagedCounts: [(json: String, closedStreak: Int, openStreak: Int)] = [
     ("\"not-a-number\"", 0, 1), ("[]", 0, 1), ("{}", 0, 1), ("null", 0, 1), ("3.7", 3, 3),
     ("-5", 0, 1), ("1e300", Int.max, Int.max), ("1e999", Int.max, Int.max), ("true", 0, 1),
