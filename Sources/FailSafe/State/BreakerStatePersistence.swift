@@ -30,7 +30,9 @@ import Synchronization
 ///   next save or sync.
 ///
 /// Store calls block on I/O; they run on the tasks that save and synchronise, never on a call's
-/// path. ``observe(_:)`` takes one short lock per event.
+/// path. ``observe(_:)`` takes one short lock per event. The registry keeps the persistence
+/// alive (through its observer); the persistence holds the registry weakly.
+/// Call ``close()`` when done: it saves what is pending and stops the background tasks.
 public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration == Duration {
   /// A problem worth telling an operator about: a damaged store, or a save that failed.
   public enum Problem: Sendable, CustomStringConvertible {
@@ -61,7 +63,8 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
   }
 
   private struct Synced {
-    var registry: BreakerRegistry<C>?
+    /// Weak: the registry holds this persistence (as its observer), not the other way round.
+    weak var registry: BreakerRegistry<C>?
     /// The store's entries as of the last synchronisation: what each breaker was restored
     /// from or saved as.
     var known: [String: PersistedCredentialState] = [:]
