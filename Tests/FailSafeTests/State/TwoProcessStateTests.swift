@@ -13,7 +13,8 @@ struct TwoProcessStateTests {
     let path = directory + "/state.json"
     let worker = try Worker(
       store: FileBreakerStateStore(path: path),
-      wall: BreakerStatePersistenceTests.MovableWallClock(Date()))
+      wall: BreakerStatePersistenceTests.MovableWallClock(Date()), syncInterval: .seconds(5))
+    await worker.clock.waitForSleepers(count: 1)  // the periodic sync is waiting
     let breaker = worker.registry.breaker(for: "shared")
     breaker.recordSuccess(try breaker.acquire())  // in use here, healthy
 
@@ -24,7 +25,11 @@ struct TwoProcessStateTests {
     #expect(child.waitForExit() == 0)
 
     #expect(breaker.state == .closed)  // nothing learned yet
-    try worker.persistence.synchronize()
+    // The next periodic sync merges what the other process wrote; once the sync task is
+    // asleep again, it is done.
+    await worker.clock.advance(by: .seconds(5))
+    await worker.clock.waitForSleepers(count: 1)
+    #expect(worker.persistence.synchronizationCount == 1)
     #expect(breaker.state == .dead)
     let rejection = #expect(throws: BreakerRejection<ManualClock.Instant>.self) {
       _ = try breaker.acquire()
