@@ -83,7 +83,8 @@ extension PersistedCredentialState: Codable {
   }
 
   /// Encodes with dates as ISO 8601 strings with milliseconds, whatever the encoder's date
-  /// strategy, so files from every writer look the same. Reasons and evidence are cut to the
+  /// strategy, so files from every writer look the same. Evidence is redacted; reasons and
+  /// evidence are cut to the
   /// lengths files keep, so one entry's size is bounded whatever it holds in memory.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
@@ -98,7 +99,8 @@ extension PersistedCredentialState: Codable {
       try nested.encodeIfPresent(firstError.disposition, forKey: .disposition)
       try nested.encode(Self.bounded(firstError.reason), forKey: .reason)
       try nested.encode(
-        StateText.bounded(firstError.evidence, to: PersistedFailure.maximumEvidenceLength),
+        StateText.redactedEvidence(
+          firstError.evidence, limit: PersistedFailure.maximumEvidenceLength),
         forKey: .evidence)
       try nested.encodeIfPresent(firstError.at.map(StateDate.format), forKey: .at)
       try nested.encode(firstError.repeats, forKey: .repeats)

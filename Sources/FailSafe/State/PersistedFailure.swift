@@ -3,8 +3,9 @@ import Foundation
 /// The first error that opened, suspended, paused or killed a credential, as persisted.
 ///
 /// Only the classification is kept: disposition, reason and redacted evidence. Evidence is
-/// cut to ``maximumEvidenceLength`` characters and stripped of control characters, so a state
-/// file stays small and printing it cannot drive a terminal.
+/// passed through ``SecretRedactor`` (again), cut to ``maximumEvidenceLength`` characters and
+/// stripped of control characters, so a state file stays small, holds no secret, and printing
+/// it cannot drive a terminal.
 public struct PersistedFailure: Sendable, Hashable, Codable {
   /// The longest evidence kept, in characters.
   public static let maximumEvidenceLength = 300
@@ -20,15 +21,17 @@ public struct PersistedFailure: Sendable, Hashable, Codable {
   /// Failures after this one in the same episode: counted, not stored.
   public var repeats: Int
 
-  /// Creates a record; `evidence` must already be redacted and is bounded here. A negative
-  /// `repeats` becomes zero.
+  /// Creates a record; `evidence` is redacted and bounded here. A negative `repeats` becomes
+  /// zero.
   public init(
     disposition: Disposition?, reason: FailureReason, evidence: String, at: Date? = nil,
     repeats: Int = 0
   ) {
     self.disposition = disposition
     self.reason = reason
-    self.evidence = StateText.bounded(evidence, to: Self.maximumEvidenceLength)
+    // Redacted again, whatever the caller or the file says: no secret reaches a state file or
+    // an operator's screen, even from a hand-edited file.
+    self.evidence = StateText.redactedEvidence(evidence, limit: Self.maximumEvidenceLength)
     self.at = at
     self.repeats = max(0, repeats)
   }

@@ -41,7 +41,12 @@ struct StateDocumentReadingTests {
       StateFixtures.at(0.000_4), StateFixtures.at(0.999_6), .distantPast, .distantFuture,
       Date(timeIntervalSince1970: -5), Date(timeIntervalSince1970: .nan), StateFixtures.epoch,
     ]
-    let texts = ["", "keyInvalid", String(repeating: "r", count: 500), "a\u{1B}b\n", "ü😀"]
+    let texts = [
+      "", "keyInvalid", String(repeating: "r", count: 500), "a\u{1B}b\n", "ü😀",
+      "HTTP 401 key=sk-abcdefghijklmnopqrstuvwxyz0123456789 Bearer abc.def.ghi",
+      String(repeating: "x", count: 290) + " AIzaSyA1234567890abcdefghijklmnopqrstuv",
+      String(repeating: "y", count: 299) + "sk-" + String(repeating: "Z9", count: 30),
+    ]
     var document = PersistedStateDocument(savedAt: pick(dates))
     for index in 0..<200 {
       var entry = PersistedCredentialState(
@@ -267,6 +272,25 @@ struct StateDocumentReadingTests {
       let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
       _ = PersistedStateDocument.read(from: Data(bytes), loadedAt: loadedAt)
     }
+  }
+
+  @Test func evidenceIsRedactedOnTheWayInAndOnTheWayOut() throws {
+    let secret = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+    let failure = PersistedFailure(
+      disposition: .permanent, reason: .keyInvalid, evidence: "Incorrect API key: \(secret)")
+    #expect(!failure.evidence.contains("abcdefghijklmnop"))
+    var entry = PersistedCredentialState(status: .dead, firstError: failure, updatedAt: loadedAt)
+    entry.firstError?.evidence = "set later: \(secret)"
+    let data = try PersistedStateDocument(credentials: ["k": entry]).encoded()
+    #expect(!String(decoding: data, as: UTF8.self).contains("abcdefghijklmnop"))
+    // A hand-edited file with a secret in it is redacted when read.
+    let text = file(
+      withEntry:
+        #"{"state": "dead", "firstError": {"reason": "keyInvalid", "evidence": "\#(secret)"}}"#
+    )
+    let reading = read(text)
+    #expect(
+      reading.document.credentials["probe"]?.firstError?.evidence.contains("abcdefghij") == false)
   }
 
   @Test func controlCharactersAndLongEvidenceAreTamed() {
