@@ -18,8 +18,9 @@ import Synchronization
 /// ```
 ///
 /// - A change (any transition, first error, rejection summary, operator action) marks its
-///   credential dirty with the wall-clock time of the event, and schedules a save at most
-///   `saveInterval` later: a storm of failures is one write.
+///   credential dirty and schedules a save at most `saveInterval` later: a storm of failures is
+///   one write. Transitions, first errors and operator actions date the entry (`updatedAt`);
+///   counting events do not, so a stale state never looks fresh in a merge.
 /// - Every `syncInterval` the persistence synchronises even without local changes, adopting
 ///   entries other processes changed: each breaker whose merged entry differs from what it
 ///   holds is restored from it.
@@ -51,7 +52,9 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
   }
 
   private struct Change {
-    var updatedAt: Date
+    /// When the state last changed; `nil` for events that only count (rejection summaries,
+    /// probes), which must not make a stale state look fresh in a merge.
+    var updatedAt: Date?
     var reason: FailureReason?
     var firstErrorAt: Date?
     var operatorAction: OperatorAction?
@@ -126,7 +129,8 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
   /// Records `event` for the next save. Pass this to the registry as its observer (or call it
   /// from yours). Cheap: one short lock; never blocks on the store.
   public func observe(_ event: BreakerEvent<C.Instant>) {
-    var change = Change(updatedAt: wallClock.now())
+    let now = wallClock.now()
+    var change = Change(updatedAt: now)
     switch event.kind {
     case .transition(_, let to, let cause):
       if case .operatorAction(.restore) = cause { return }
@@ -138,20 +142,20 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
       if to == .closed || to == .halfOpen { change.clearsReason = true }
       if case .operatorAction(let action) = cause {
         change.operatorAction = OperatorAction(
-          kind: OperatorActionKind(rawValue: action.rawValue), at: change.updatedAt)
+          kind: OperatorActionKind(rawValue: action.rawValue), at: now)
       }
     case .operatorAction(let action):
       if action == .restore { return }
       change.operatorAction = OperatorAction(
-        kind: OperatorActionKind(rawValue: action.rawValue), at: change.updatedAt)
+        kind: OperatorActionKind(rawValue: action.rawValue), at: now)
     case .firstErrorRecorded:
-      change.firstErrorAt = change.updatedAt
+      change.firstErrorAt = now
     case .rejectionsSummarized, .probeAdmitted, .probeLeaseExpired:
-      break
+      change.updatedAt = nil
     }
     pending.withLock { pending in
       var merged = pending.changes[event.credential] ?? change
-      merged.updatedAt = change.updatedAt
+      merged.updatedAt = change.updatedAt ?? merged.updatedAt
       if change.clearsReason {
         merged.reason = nil
         merged.clearsReason = true
@@ -287,7 +291,8 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
         else { continue }
         let known = synced.known[credential.rawValue]
         local.credentials[credential.rawValue] = PersistedCredentialState(
-          snapshot: breaker.snapshot(), conversion: conversion, updatedAt: change.updatedAt,
+          snapshot: breaker.snapshot(), conversion: conversion,
+          updatedAt: change.updatedAt ?? known?.updatedAt ?? conversion.wallNow,
           reason: change.reason ?? (change.clearsReason ? nil : known?.reason),
           firstErrorAt: change.firstErrorAt ?? known?.firstError?.at,
           lastOperatorAction: laterAction(change.operatorAction, known?.lastOperatorAction))

@@ -76,12 +76,12 @@ extension PersistedCredentialState {
         probes: counters.probes))
   }
 
-  /// `true` if `other` would put a breaker in a different state than this entry: state, counts,
-  /// reopen time or reason differ (counters and dates of record do not count).
+  /// `true` if `other` would make a breaker behave differently from this entry: state, counts
+  /// or reopen time differ. Reasons, first errors, counters and dates of record do not count:
+  /// restoring a breaker for them alone would only disturb calls in flight.
   func differsForBreaker(from other: PersistedCredentialState) -> Bool {
     status != other.status || streak != other.streak
       || consecutiveFailures != other.consecutiveFailures || reopenAt != other.reopenAt
-      || reason != other.reason
   }
 
   private static func disposition(for status: PersistedBreakerStatus) -> Disposition {
