@@ -16,6 +16,7 @@ let package = Package(
     .target(name: "FailSafeTesting", dependencies: ["FailSafe"]),
     .target(name: "FailSafeCommands", dependencies: ["FailSafe", "FailSafeTesting"]),
     .executableTarget(name: "failsafe", dependencies: ["FailSafeCommands"]),
+    .executableTarget(name: "failsafe-bench", dependencies: ["FailSafe"]),
     .testTarget(name: "FailSafeTests", dependencies: ["FailSafe", "FailSafeTesting"]),
     .testTarget(name: "FailSafeTestingTests", dependencies: ["FailSafeTesting"]),
     .testTarget(name: "FailSafeCommandsTests", dependencies: ["FailSafeCommands"]),
