@@ -47,11 +47,15 @@ struct BenchmarkRunner: Sendable {
   }
 
   /// Grows `n` until one pass takes `calibrationFloor`, then scales it to `targetPass`.
+  ///
+  /// Each candidate is timed twice and the faster pass counts, so one slow pass (a page fault,
+  /// thread-pool start-up, another process taking the core) cannot shrink `n` to a handful.
   private func calibratedIterations(_ workload: Benchmark.Workload) async -> Int {
     let maximum = BenchmarkOptions.maximumIterations
     var n = 1
     while true {
-      let elapsed = await timePass(workload, n).nanoseconds
+      let first = await timePass(workload, n).nanoseconds
+      let elapsed = min(first, await timePass(workload, n).nanoseconds)
       if elapsed >= Self.calibrationFloor.nanoseconds || n >= maximum {
         let scaled = Double(n) * Self.targetPass.nanoseconds / max(elapsed, 1)
         return Int(min(max(scaled, 1), Double(maximum)))
