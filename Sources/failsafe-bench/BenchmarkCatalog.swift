@@ -2,5 +2,5 @@
 /// that follow can be read against them.
 enum BenchmarkCatalog {
   /// All benchmarks.
-  static let all: [Benchmark] = BaselineBenchmarks.all
+  static let all: [Benchmark] = BaselineBenchmarks.all + ClockBenchmarks.all
 }
