@@ -12,6 +12,8 @@ struct BenchmarkOptions: Equatable, Sendable {
   var repetitions = 9
   /// Count heap allocations per operation by running each benchmark under valgrind.
   var allocations = false
+  /// Count executed instructions per operation by running each benchmark under callgrind.
+  var instructions = false
   /// Run the benchmarks but print nothing, so a profiler's totals do not depend on the
   /// measured figures (formatting different numbers can allocate differently).
   var quiet = false
@@ -60,6 +62,7 @@ extension BenchmarkOptions {
       switch flag {
       case "--json": options.json = true
       case "--allocations": options.allocations = true
+      case "--instructions": options.instructions = true
       case "--list": options.list = true
       case "--quiet": options.quiet = true
       case "--help", "-h": options.help = true
@@ -121,6 +124,8 @@ extension BenchmarkOptions {
       --allocations       Also count heap allocations per operation: re-runs each benchmark
                           under 'valgrind --tool=memcheck' at two iteration counts and reports
                           the difference per operation (needs valgrind on PATH; slow).
+      --instructions      Also count executed instructions per operation the same way, under
+                          'valgrind --tool=callgrind': independent of the machine's load.
       --quiet             Run, but print nothing (for valgrind, callgrind, perf).
       --list              List the benchmarks and exit.
       -h, --help          Show this help.

@@ -16,6 +16,9 @@ enum BenchmarkReport {
       if let value = result.allocationsPerOp, value.isFinite {
         fields.append("\"allocationsPerOp\": \(jsonNumber(value))")
       }
+      if let value = result.instructionsPerOp, value.isFinite {
+        fields.append("\"instructionsPerOp\": \(jsonNumber(value))")
+      }
       if let value = result.bytes { fields.append("\"bytes\": \(value)") }
       return "  {" + fields.joined(separator: ", ") + "}"
     }
@@ -25,7 +28,7 @@ enum BenchmarkReport {
   /// The header line of the table.
   static let tableHeader =
     pad("benchmark", 27) + padLeft("ns/op", 12) + padLeft("bytes/op", 11)
-    + padLeft("allocs/op", 11) + padLeft("bytes", 9) + "  n x reps\n"
+    + padLeft("allocs/op", 11) + padLeft("instr/op", 10) + padLeft("bytes", 9) + "  n x reps\n"
 
   /// One table row for `result`.
   static func tableRow(_ result: BenchmarkResult) -> String {
@@ -33,6 +36,7 @@ enum BenchmarkReport {
     row += padLeft(result.nsPerOp.map { String(format: "%.2f", $0) } ?? "-", 12)
     row += padLeft(result.bytesPerOp.map { String(format: "%.1f", $0) } ?? "-", 11)
     row += padLeft(result.allocationsPerOp.map { String(format: "%.2f", $0) } ?? "-", 11)
+    row += padLeft(result.instructionsPerOp.map { String(format: "%.0f", $0) } ?? "-", 10)
     row += padLeft(result.bytes.map(String.init) ?? "-", 9)
     if let iterations = result.iterations, let repetitions = result.repetitions {
       row += "  \(iterations) x \(repetitions)"

@@ -8,6 +8,8 @@ struct BenchmarkResult: Sendable, Equatable {
   var bytesPerOp: Double?
   /// Heap allocations per operation (from `--allocations`).
   var allocationsPerOp: Double?
+  /// Executed instructions per operation (from `--instructions`).
+  var instructionsPerOp: Double?
   /// A size in bytes, for size benchmarks such as `memory.perBreaker`.
   var bytes: Int?
   /// Operations per timed pass (shown in the table, not in JSON).

@@ -8,7 +8,7 @@ import Foundation
 /// glibc's per-chunk overhead and large `mmap`ed blocks; `nil` where glibc is not the allocator.
 ///
 /// This is a snapshot, not a counter: it measures memory *retained* (such as idle breakers in a
-/// registry), not memory allocated and freed within an operation; `AllocationProbe` covers that.
+/// registry), not memory allocated and freed within an operation; `ValgrindProbe` covers that.
 ///
 /// How: glibc's `malloc_stats(3)` prints each arena's and the total "in use bytes" to standard
 /// error. Swift's `Glibc` module does not include `<malloc.h>` (so neither `mallinfo2` nor

@@ -53,18 +53,25 @@ func runBenchmarks(_ arguments: [String]) async -> Int32 {
   }
 
   let runner = BenchmarkRunner(iterations: options.iterations, repetitions: options.repetitions)
-  let probe = AllocationProbe(
+  let probe = ValgrindProbe(
     executable: ownExecutablePath(), iterations: options.iterations ?? 200)
   var results: [BenchmarkResult] = []
   let table = !options.json && !options.quiet
   if table { print(BenchmarkReport.tableHeader, terminator: "") }
   for benchmark in selected {
     var result = await runner.run(benchmark)
-    if options.allocations, case .timePerOperation = benchmark.measurement {
+    if case .timePerOperation = benchmark.measurement,
+      options.allocations || options.instructions
+    {
       do {
-        let perOperation = try probe.perOperation(benchmark.name)
-        result.bytesPerOp = perOperation.bytes
-        result.allocationsPerOp = perOperation.allocations
+        if options.allocations {
+          let heap = try probe.heapPerOperation(benchmark.name)
+          result.bytesPerOp = heap.bytes
+          result.allocationsPerOp = heap.allocations
+        }
+        if options.instructions {
+          result.instructionsPerOp = try probe.instructionsPerOperation(benchmark.name)
+        }
       } catch {
         printError("\(error)")
         return BenchExitStatus.failure
