@@ -2,5 +2,6 @@
 /// that follow can be read against them.
 enum BenchmarkCatalog {
   /// All benchmarks.
-  static let all: [Benchmark] = BaselineBenchmarks.all + ClockBenchmarks.all
+  static let all: [Benchmark] =
+    BaselineBenchmarks.all + ClockBenchmarks.all + GuardBenchmarks.all + RegistryBenchmarks.all
 }
