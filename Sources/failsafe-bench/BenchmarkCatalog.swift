@@ -4,4 +4,5 @@ enum BenchmarkCatalog {
   /// All benchmarks.
   static let all: [Benchmark] =
     BaselineBenchmarks.all + ClockBenchmarks.all + GuardBenchmarks.all + RegistryBenchmarks.all
+    + ClassifyBenchmarks.all
 }
