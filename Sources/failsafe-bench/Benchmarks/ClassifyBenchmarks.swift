@@ -26,11 +26,12 @@ enum ClassifyBenchmarks {
       })
   }
 
-  /// A Google Gemini `429 RESOURCE_EXHAUSTED` error in the shape the API documents (code,
-  /// message, status, then `details[]` with `RetryInfo` and `QuotaFailure` entries), with as
-  /// many quota violations as fit in `size` bytes, then trailing whitespace to exactly `size`.
-  /// The deciding fields come first, as the provider sends them, so a 10 MB body is decidable
-  /// from its first 64 KiB.
+  /// A Google Gemini `429 RESOURCE_EXHAUSTED` error in the shape Google's APIs document (code,
+  /// message, status, then `details[]` with `RetryInfo`, `QuotaFailure` and a `DebugInfo` whose
+  /// `stackEntries` carry a server stack trace), with as many stack frames as fit in `size`
+  /// bytes, then trailing whitespace to exactly `size`. The deciding fields come first, as the
+  /// provider sends them, so a 10 MB body is decidable from its first 64 KiB; the classifier
+  /// still has to scan the frames up to that bound.
   static func quotaErrorBody(size: Int) -> Data {
     let head = """
       {
@@ -43,29 +44,31 @@ enum ClassifyBenchmarks {
             {
               "@type": "type.googleapis.com/google.rpc.RetryInfo",
               "retryDelay": "38s"
-            }
-      """
-    func violation(_ index: Int) -> String {
-      """
-      ,
+            },
             {
               "@type": "type.googleapis.com/google.rpc.QuotaFailure",
               "violations": [
                 {
-                  "quotaMetric": "generativelanguage.googleapis.com/requests_per_model",
-                  "quotaId": "RequestsPerMinutePerProjectPerModel-FreeTier",
-                  "quotaDimensions": {"location": "global", "model": "model-\(index)"},
+                  "quotaMetric": "generativelanguage.googleapis.com/generate_requests_per_model",
+                  "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+                  "quotaDimensions": {"location": "global", "model": "gemini-2.0-flash"},
                   "quotaValue": "15"
                 }
               ]
-            }
+            },
+            {
+              "@type": "type.googleapis.com/google.rpc.DebugInfo",
+              "stackEntries": [
+                "at serving.quota.Enforcer.check(Enforcer.java:212)"
       """
+    func frame(_ index: Int) -> String {
+      ",\n          \"at serving.frontend.Handler$Stage\(index).run(Handler.java:\(100 + index % 900))\""
     }
-    let tail = "\n    ]\n  }\n}\n"
+    let tail = "\n          ]\n        }\n      ]\n    }\n  }\n"
     var body = head
     var index = 0
     while true {
-      let next = violation(index)
+      let next = frame(index)
       guard body.utf8.count + next.utf8.count + tail.utf8.count <= size else { break }
       body += next
       index += 1
