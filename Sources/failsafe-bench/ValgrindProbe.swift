@@ -81,6 +81,11 @@ struct ValgrindProbe: Sendable {
         executable, "--exact", name, "--iterations", String(iterations), "--repetitions", "1",
         "--quiet",
       ]
+    // Both runs must hash alike: with per-process random seeds, a lookup's probe sequence (and
+    // so its cost) differs between the two runs and the difference stops being per operation.
+    var environment = ProcessInfo.processInfo.environment
+    environment["SWIFT_DETERMINISTIC_HASHING"] = "1"
+    process.environment = environment
     let errors = Pipe()
     process.standardOutput = FileHandle.nullDevice
     process.standardError = errors
