@@ -1,7 +1,8 @@
 /// Runs `jobs` jobs on `workers` concurrent workers pulling from one shared queue, and returns
 /// each job's result by job number. Every job runs exactly once.
 func runBacklog<Result: Sendable>(
-  jobs: Int, workers: Int, _ job: @escaping @Sendable (_ number: Int, _ worker: Int) async -> Result
+  jobs: Int, workers: Int, running: LockedValue<Int>? = nil,
+  _ job: @escaping @Sendable (_ number: Int, _ worker: Int) async -> Result
 ) async -> [Int: Result] {
   let next = LockedValue(0)
   return await withTaskGroup(of: [(Int, Result)].self) { group in
@@ -14,7 +15,10 @@ func runBacklog<Result: Sendable>(
             defer { value += 1 }
             return value
           }
-          guard let number else { return done }
+          guard let number else {
+            running?.withLock { $0 -= 1 }
+            return done
+          }
           done.append((number, await job(number, worker)))
         }
       }
