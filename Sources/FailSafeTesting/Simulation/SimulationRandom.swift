@@ -17,6 +17,13 @@ public struct SimulationRandom: RandomNumberGenerator, Sendable, Hashable {
     state = mixer.next()
   }
 
+  /// A seed for another generator (a library component's jitter source, say), derived from
+  /// `seed` and `stream` the same way every time.
+  public static func derivedSeed(_ seed: UInt64, stream: Int) -> UInt64 {
+    var random = SimulationRandom(seed: seed, stream: stream)
+    return random.next()
+  }
+
   /// The next 64 random bits (SplitMix64: add the golden gamma, then mix).
   public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15

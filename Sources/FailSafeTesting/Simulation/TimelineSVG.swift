@@ -26,7 +26,11 @@ public struct TimelineSVG: Sendable {
     let plotWidth = width - left - 30
     let duration = max(scenario.duration.simulationSeconds, 1)
     let counts = runs.map { bucketCounts($0.1) }
-    let peak = max(counts.flatMap { $0.map { $0.failed + $0.succeeded } }.max() ?? 1, 1)
+    // The scale is set by failed requests when there are any, so a backlog draining after
+    // recovery does not flatten the storm; taller bars are clipped at the top.
+    let peakFailed = counts.flatMap { $0.map(\.failed) }.max() ?? 0
+    let peakTotal = counts.flatMap { $0.map { $0.failed + $0.succeeded } }.max() ?? 0
+    let peak = max(peakFailed > 0 ? peakFailed : peakTotal, 1)
 
     var svg = SVGWriter()
     svg.open(width: width, height: height)
@@ -58,6 +62,11 @@ public struct TimelineSVG: Sendable {
       svg.line(x1: Double(left), y1: chartBottom, x2: Double(left + plotWidth), y2: chartBottom)
       svg.line(x1: Double(left), y1: chartTop, x2: Double(left), y2: chartBottom)
       svg.text(x: Double(left - 6), y: chartTop + 4, grouped(peak), size: 10, anchor: "end")
+      if peakTotal > peak {
+        svg.text(
+          x: Double(left + plotWidth), y: chartTop - 3, "bars above \(grouped(peak)) are clipped",
+          size: 9, fill: "#777777", anchor: "end")
+      }
       svg.text(x: Double(left - 6), y: chartBottom, "0", size: 10, anchor: "end")
       svg.text(
         x: 14, y: chartTop + Double(chartHeight) / 2, "requests", size: 10, fill: "#444444",
@@ -67,8 +76,10 @@ public struct TimelineSVG: Sendable {
       where bucket.failed + bucket.succeeded > 0 {
         let barX = Double(left) + Double(index) * barWidth
         let total = bucket.failed + bucket.succeeded
-        let totalHeight = max(Double(chartHeight) * Double(total) / Double(peak), 2)
-        let failedHeight = totalHeight * Double(bucket.failed) / Double(total)
+        let scale = Double(chartHeight) / Double(peak)
+        let totalHeight = min(max(Double(total) * scale, 2), Double(chartHeight))
+        let failedHeight = min(
+          bucket.failed > 0 ? max(Double(bucket.failed) * scale, 2) : 0, totalHeight)
         svg.rect(
           x: barX, y: chartBottom - totalHeight, width: max(barWidth - 0.5, 1),
           height: totalHeight - failedHeight, fill: "#3a9d5d")
@@ -83,9 +94,11 @@ public struct TimelineSVG: Sendable {
           dashed: true)
         let wait =
           report.recoverySeconds.map { "first success \(seconds($0)) later" } ?? "no success after"
+        let onTheRight = recoveryX > Double(left) + Double(plotWidth) * 0.6
         svg.text(
-          x: recoveryX + 4, y: chartTop + 12, "upstream recovers; \(wait)", size: 10,
-          fill: "#1f5fbf")
+          x: onTheRight ? recoveryX - 4 : recoveryX + 4, y: chartTop + 12,
+          "upstream recovers; \(wait)", size: 10, fill: "#1f5fbf",
+          anchor: onTheRight ? "end" : nil)
       }
       // One row per credential, coloured by its state over time.
       var rowTop = chartBottom + 8
@@ -111,15 +124,20 @@ public struct TimelineSVG: Sendable {
     let legendY = Double(height - 16)
     var legendX = Double(left)
     let legend: [(String, String)] = [
-      ("#d64545", "failed request"), ("#3a9d5d", "successful request"),
-      ("#f3f0ea", "upstream in trouble"), (Self.colour(of: "closed"), "closed / in rotation"),
-      (Self.colour(of: "open"), "open / cooling down"), (Self.colour(of: "halfOpen"), "half-open"),
-      (Self.colour(of: "dead"), "dead"), (Self.colour(of: "paused"), "paused / suspended"),
+      ("#d64545", "failed"), ("#3a9d5d", "succeeded"), ("#f3f0ea", "upstream down"),
+      (Self.colour(of: "closed"), "closed / in use"), (Self.colour(of: "open"), "open / cooling"),
+      (Self.colour(of: "halfOpen"), "half-open"), (Self.colour(of: "dead"), "dead"),
+      (Self.colour(of: "paused"), "paused / suspended"),
     ]
-    for (colour, label) in legend {
+    svg.text(x: 14, y: legendY, "requests:", size: 10, fill: "#444444")
+    for (index, (colour, label)) in legend.enumerated() {
+      if index == 3 {
+        svg.text(x: legendX + 6, y: legendY, "credential:", size: 10, fill: "#444444")
+        legendX += 66
+      }
       svg.rect(x: legendX, y: legendY - 9, width: 10, height: 10, fill: colour, stroke: "#999999")
       svg.text(x: legendX + 14, y: legendY, label, size: 10)
-      legendX += 14 + Double(label.count) * 5.6 + 14
+      legendX += 14 + Double(label.count) * 5.6 + 12
     }
     svg.close()
     return svg.output
