@@ -20,8 +20,9 @@ extension SimulationScenario {
   /// `dead-key`: a Gemini key expires (`400 API_KEY_INVALID`) and stays dead for six days.
   ///
   /// 13 sessions, all working when the key expires, then each working a shift of 1.5 to
-  /// 3.5 hours a day at a random hour (drawn from `seed`); 25,000 jobs arrive over the six
-  /// days. The naive worker crashes on the error and restarts 4 to 14 seconds later.
+  /// 3.5 hours a day at a random hour (drawn from `seed`); 1,000 jobs are queued when the key
+  /// expires and 24,000 more arrive over the six days. The naive worker crashes on the error
+  /// and restarts 4 to 14 seconds later.
   public static func deadKey(seed: UInt64 = 2_026) -> SimulationScenario {
     let sessions = 13
     var random = SimulationRandom(seed: seed, stream: -1)
@@ -41,7 +42,7 @@ extension SimulationScenario {
       name: "dead-key",
       summary: "a Gemini key expires (400 API_KEY_INVALID) for 6 days; 13 sessions; 25,000 jobs",
       duration: day * 6, shifts: shifts,
-      jobs: JobSchedule(arrivals: 25_000, over: .zero..<(day * 6)),
+      jobs: JobSchedule(initialBacklog: 1_000, arrivals: 24_000, over: .zero..<(day * 6)),
       script: UpstreamScript(
         rules: [
           .init(window: .zero..<(day * 7), responses: [ProviderResponses.geminiAPIKeyInvalid])
