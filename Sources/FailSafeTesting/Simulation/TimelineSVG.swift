@@ -1,8 +1,9 @@
 /// Draws a scenario's two runs as one SVG timeline: upstream requests over virtual time (failed
-/// in red, succeeded in green) and each credential's state, the naive run above FailSafe's.
+/// ones in red above the axis, successful ones in green below it) and each credential's state,
+/// the naive run above FailSafe's.
 ///
-/// Both panels share the time axis and the request scale, so the storm and its absence compare
-/// at a glance; any bucket with at least one request gets a visible bar. The output is a
+/// Both panels share the time axis and both request scales, so the storm and its absence
+/// compare at a glance; any time slice with at least one request gets a visible bar. The output is a
 /// standalone SVG 1.1 document (valid XML, no scripts, no external resources).
 public struct TimelineSVG: Sendable {
   /// The drawing's width in pixels.
@@ -26,11 +27,12 @@ public struct TimelineSVG: Sendable {
     let plotWidth = width - left - 30
     let duration = max(scenario.duration.simulationSeconds, 1)
     let counts = runs.map { bucketCounts($0.1) }
-    // The scale is set by failed requests when there are any, so a backlog draining after
-    // recovery does not flatten the storm; taller bars are clipped at the top.
-    let peakFailed = counts.flatMap { $0.map(\.failed) }.max() ?? 0
-    let peakTotal = counts.flatMap { $0.map { $0.failed + $0.succeeded } }.max() ?? 0
-    let peak = max(peakFailed > 0 ? peakFailed : peakTotal, 1)
+    // Failed requests rise above the axis, successful ones hang below it, each on its own
+    // scale shared by both runs: a backlog draining after recovery cannot flatten the storm.
+    let failedHeight = 110.0
+    let succeededHeight = Double(chartHeight) - failedHeight
+    let peakFailed = max(counts.flatMap { $0.map(\.failed) }.max() ?? 0, 1)
+    let peakSucceeded = max(counts.flatMap { $0.map(\.succeeded) }.max() ?? 0, 1)
 
     var svg = SVGWriter()
     svg.open(width: width, height: height)
@@ -51,42 +53,43 @@ public struct TimelineSVG: Sendable {
           + "\(grouped(report.failedUpstreamRequests)) failed, "
           + "\(grouped(report.requestsAfterDead)) sent to a key known dead",
         size: 13, weight: "bold")
-      // Where the upstream was in trouble, shaded.
-      for rule in scenario.script.rules {
+      // Where the whole upstream was in trouble, shaded (one credential's trouble shows in its
+      // state strip instead).
+      for rule in scenario.script.rules where rule.credential == nil {
         let from = x(rule.window.lowerBound, duration, left, plotWidth)
         let to = x(min(rule.window.upperBound, scenario.duration), duration, left, plotWidth)
         svg.rect(
           x: from, y: chartTop, width: max(to - from, 0), height: Double(chartHeight),
           fill: "#f3f0ea")
       }
-      svg.line(x1: Double(left), y1: chartBottom, x2: Double(left + plotWidth), y2: chartBottom)
+      let axisY = chartTop + failedHeight
       svg.line(x1: Double(left), y1: chartTop, x2: Double(left), y2: chartBottom)
-      svg.text(x: Double(left - 6), y: chartTop + 4, grouped(peak), size: 10, anchor: "end")
-      if peakTotal > peak {
-        svg.text(
-          x: Double(left + plotWidth), y: chartTop - 3, "bars above \(grouped(peak)) are clipped",
-          size: 9, fill: "#777777", anchor: "end")
-      }
-      svg.text(x: Double(left - 6), y: chartBottom, "0", size: 10, anchor: "end")
+      svg.text(x: Double(left - 6), y: chartTop + 8, grouped(peakFailed), size: 10, anchor: "end")
+      svg.text(x: Double(left - 6), y: axisY + 4, "0", size: 10, anchor: "end")
+      svg.text(x: Double(left - 6), y: chartBottom, grouped(peakSucceeded), size: 10, anchor: "end")
       svg.text(
-        x: 14, y: chartTop + Double(chartHeight) / 2, "requests", size: 10, fill: "#444444",
-        rotate: -90)
+        x: 16, y: chartTop + failedHeight / 2, "failed", size: 10, fill: "#d64545",
+        anchor: "middle", rotate: -90)
+      svg.text(
+        x: 16, y: axisY + succeededHeight / 2, "ok", size: 10, fill: "#3a9d5d",
+        anchor: "middle", rotate: -90)
       let barWidth = Double(plotWidth) / Double(buckets)
-      for (index, bucket) in counts[panel].enumerated()
-      where bucket.failed + bucket.succeeded > 0 {
+      for (index, bucket) in counts[panel].enumerated() {
         let barX = Double(left) + Double(index) * barWidth
-        let total = bucket.failed + bucket.succeeded
-        let scale = Double(chartHeight) / Double(peak)
-        let totalHeight = min(max(Double(total) * scale, 2), Double(chartHeight))
-        let failedHeight = min(
-          bucket.failed > 0 ? max(Double(bucket.failed) * scale, 2) : 0, totalHeight)
-        svg.rect(
-          x: barX, y: chartBottom - totalHeight, width: max(barWidth - 0.5, 1),
-          height: totalHeight - failedHeight, fill: "#3a9d5d")
-        svg.rect(
-          x: barX, y: chartBottom - failedHeight, width: max(barWidth - 0.5, 1),
-          height: failedHeight, fill: "#d64545")
+        if bucket.failed > 0 {
+          // At least 2 px, so a single request still shows.
+          let height = max(failedHeight * Double(bucket.failed) / Double(peakFailed), 2)
+          svg.rect(
+            x: barX, y: axisY - height, width: max(barWidth - 0.5, 1), height: height,
+            fill: "#d64545")
+        }
+        if bucket.succeeded > 0 {
+          let height = max(succeededHeight * Double(bucket.succeeded) / Double(peakSucceeded), 2)
+          svg.rect(
+            x: barX, y: axisY, width: max(barWidth - 0.5, 1), height: height, fill: "#3a9d5d")
+        }
       }
+      svg.line(x1: Double(left), y1: axisY, x2: Double(left + plotWidth), y2: axisY)
       if let recovery = scenario.script.recovery {
         let recoveryX = x(recovery, duration, left, plotWidth)
         svg.line(
@@ -95,10 +98,15 @@ public struct TimelineSVG: Sendable {
         let wait =
           report.recoverySeconds.map { "first success \(seconds($0)) later" } ?? "no success after"
         let onTheRight = recoveryX > Double(left) + Double(plotWidth) * 0.6
+        let label = "upstream recovers; \(wait)"
+        let labelWidth = Double(label.count) * 5.4 + 6
+        let labelY = chartBottom - 6
+        svg.rect(
+          x: onTheRight ? recoveryX - 2 - labelWidth : recoveryX + 2, y: labelY - 10,
+          width: labelWidth, height: 13, fill: "#ffffff", opacity: 0.85)
         svg.text(
-          x: onTheRight ? recoveryX - 4 : recoveryX + 4, y: chartTop + 12,
-          "upstream recovers; \(wait)", size: 10, fill: "#1f5fbf",
-          anchor: onTheRight ? "end" : nil)
+          x: onTheRight ? recoveryX - 5 : recoveryX + 5, y: labelY, label, size: 10,
+          fill: "#1f5fbf", anchor: onTheRight ? "end" : nil)
       }
       // One row per credential, coloured by its state over time.
       var rowTop = chartBottom + 8
@@ -116,7 +124,7 @@ public struct TimelineSVG: Sendable {
       // Time axis.
       for (offset, label) in ticks(scenario.duration) {
         let tickX = x(offset, duration, left, plotWidth)
-        svg.line(x1: tickX, y1: chartBottom, x2: tickX, y2: chartBottom + 4)
+        svg.line(x1: tickX, y1: chartBottom, x2: tickX, y2: chartBottom + 4, stroke: "#999999")
         svg.text(x: tickX, y: rowTop + 12, label, size: 10, anchor: "middle")
       }
     }
@@ -242,12 +250,14 @@ struct SVGWriter {
   mutating func close() { output += "</svg>\n" }
 
   mutating func rect(
-    x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil
+    x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil,
+    opacity: Double? = nil
   ) {
     var element =
       "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(width))\" "
       + "height=\"\(number(height))\" fill=\"\(escaped(fill))\""
     if let stroke { element += " stroke=\"\(escaped(stroke))\" stroke-width=\"0.5\"" }
+    if let opacity { element += " fill-opacity=\"\(number(opacity))\"" }
     output += element + "/>\n"
   }
 
