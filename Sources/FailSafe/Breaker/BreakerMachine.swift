@@ -1,0 +1,397 @@
+/// The breaker's state machine as a plain value: every slow-path decision, with the instant
+/// passed in. ``CircuitBreaker`` keeps one inside a `Mutex` and mirrors ``packedWord`` into an
+/// atomic for its lock-free fast path.
+@usableFromInline
+struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+  @usableFromInline typealias Event = BreakerEvent<Instant>
+  @usableFromInline typealias Rejection = BreakerRejection<Instant>
+
+  /// Generations use the 56 bits above the state code and the dirty bit.
+  @inlinable static var generationMask: UInt64 { (1 << 56) - 1 }
+
+  @usableFromInline var state: BreakerState = .closed
+  @usableFromInline var generation: UInt64 = 0
+  /// Permits issued before this generation cannot change the credential's standing any more:
+  /// it was replaced, revived, resumed or reset by hand since.
+  @usableFromInline var credentialGeneration: UInt64 = 0
+  @usableFromInline var consecutiveFailures = 0
+  @usableFromInline var streak = 0
+  @usableFromInline var reopenAt: Instant?
+  /// Set while a half-open probe is out: when its permit lapses.
+  @usableFromInline var probeLeaseUntil: Instant?
+  @usableFromInline var lastCooldown: Duration?
+  /// The episode's first error, shared by reference with every rejection.
+  @usableFromInline var firstErrorRecord: ErrorRecord?
+  @usableFromInline var repeatedErrors = 0
+  @usableFromInline var rejectedInState = 0
+  @usableFromInline var counters = BreakerCounters()
+  @usableFromInline var random: BackoffRandomSource
+
+  @inlinable init(random: BackoffRandomSource) {
+    self.random = random
+  }
+
+  /// `generation << 8 | dirty << 3 | state code`. Dirty means a success must take the slow
+  /// path to clear counters; a clean closed breaker's word is just `generation << 8`.
+  @inlinable var packedWord: UInt64 {
+    let dirty: UInt64 = consecutiveFailures != 0 || streak != 0 || firstErrorRecord != nil ? 8 : 0
+    return generation << 8 | dirty | state.code
+  }
+
+  // MARK: Acquire
+
+  @inlinable mutating func acquire(
+    now: Instant, policy: BreakerPolicy, events: inout EventBuffer<Instant>
+  ) -> Result<BreakerPermit, Rejection> {
+    switch state {
+    case .closed:
+      return .success(BreakerPermit(generation: generation, isProbe: false))
+    case .dead, .paused:
+      return .failure(reject(credential: events.credential, now: nil))
+    case .open, .suspended:
+      guard let reopenAt, now >= reopenAt else {
+        return .failure(reject(credential: events.credential, now: now))
+      }
+      transition(to: .halfOpen, cause: .cooldownExpired, now: now, events: &events)
+      return .success(admitProbe(now: now, policy: policy, events: &events))
+    case .halfOpen:
+      if let lease = probeLeaseUntil {
+        guard now >= lease else { return .failure(reject(credential: events.credential, now: now)) }
+        bumpGeneration()
+        events.append(generation, now, .probeLeaseExpired)
+      }
+      return .success(admitProbe(now: now, policy: policy, events: &events))
+    }
+  }
+
+  @inlinable mutating func admitProbe(
+    now: Instant, policy: BreakerPolicy, events: inout EventBuffer<Instant>
+  ) -> BreakerPermit {
+    let lease = now.advanced(by: policy.probeLeaseTimeout)
+    probeLeaseUntil = lease
+    counters.probes = counters.probes.saturatingAdd(1)
+    events.append(generation, now, .probeAdmitted(leaseUntil: lease))
+    return BreakerPermit(generation: generation, isProbe: true)
+  }
+
+  /// Counts a rejection and describes it. `now` is only needed while a cooldown runs.
+  @inlinable mutating func reject(credential: CredentialID, now: Instant?) -> Rejection {
+    rejectedInState = rejectedInState.saturatingAdd(1)
+    counters.rejections = counters.rejections.saturatingAdd(1)
+    let until: Instant? = state == .open || state == .suspended ? reopenAt : nil
+    return Rejection(
+      credential: credential, state: state, reopenAt: until,
+      retryAfter: until.flatMap { until in now.map { max($0.duration(to: until), .zero) } },
+      firstErrorRecord: firstErrorRecord)
+  }
+
+  @inlinable func availability(now: Instant) -> BreakerAvailability<Instant> {
+    switch state {
+    case .closed: return .available
+    case .dead: return .dead
+    case .paused: return .unavailable(until: nil, state: .paused)
+    case .open, .suspended:
+      guard let reopenAt else { return .unavailable(until: nil, state: state) }
+      return now >= reopenAt ? .available : .unavailable(until: reopenAt, state: state)
+    case .halfOpen:
+      guard let lease = probeLeaseUntil, now < lease else { return .available }
+      return .unavailable(until: nil, state: .halfOpen)
+    }
+  }
+
+  // MARK: Outcomes
+
+  @inlinable mutating func recordSuccess(
+    _ permit: BreakerPermit, now: Instant, events: inout EventBuffer<Instant>
+  ) {
+    guard permit.generation == generation else { return }
+    switch state {
+    case .closed:
+      clearEpisode()
+    case .halfOpen where permit.isProbe:
+      clearEpisode()
+      transition(to: .closed, cause: .probeSucceeded, now: now, events: &events)
+    default:
+      return
+    }
+  }
+
+  /// Cancellation is neutral; a cancelled probe frees the slot for the next caller.
+  @inlinable mutating func recordCancellation(_ permit: BreakerPermit) {
+    releaseProbe(permit)
+  }
+
+  @inlinable mutating func recordFailure(
+    _ permit: BreakerPermit, _ failure: Classification, now: Instant, policy: BreakerPolicy,
+    events: inout EventBuffer<Instant>
+  ) {
+    let current = permit.generation == generation
+    let credentialCurrent = permit.generation >= credentialGeneration
+    switch failure.disposition {
+    case .fatal:
+      // The request was bad, the credential answered: it is untouched. A probe that got a
+      // fatal answer proves nothing either way, so the next caller probes.
+      releaseProbe(permit)
+    case .retryable:
+      guard current, state == .closed || (state == .halfOpen && permit.isProbe) else { return }
+      noteFailure(failure, now: now, events: &events)
+      consecutiveFailures = consecutiveFailures.saturatingAdd(1)
+      let providerWait = failure.retryAfter != nil && policy.opensOnProviderWait
+      if state == .halfOpen || providerWait || consecutiveFailures >= policy.failureThreshold {
+        trip(failure, now: now, policy: policy, events: &events)
+      }
+    case .permanent:
+      guard credentialCurrent, state != .dead else { return }
+      noteFailure(failure, now: now, events: &events, replacing: true)
+      reopenAt = nil
+      transition(to: .dead, cause: .failure(failure), now: now, events: &events)
+    case .unauthorized:
+      guard credentialCurrent, state != .dead, state != .paused else { return }
+      noteFailure(failure, now: now, events: &events, replacing: true)
+      reopenAt = nil
+      transition(to: .paused, cause: .failure(failure), now: now, events: &events)
+    case .quotaExhausted:
+      guard credentialCurrent, state != .dead, state != .paused else { return }
+      let wait = failure.retryAfter.map { min(max($0, .zero), policy.maximumQuotaWait) }
+      let until = now.advanced(by: wait ?? policy.quotaCooldown)
+      if state == .suspended, let reopenAt, reopenAt >= until {
+        repeatedErrors = repeatedErrors.saturatingAdd(1)
+        return
+      }
+      noteFailure(failure, now: now, events: &events, replacing: state != .suspended)
+      reopenAt = until
+      if state == .suspended {
+        return
+      }
+      transition(to: .suspended, cause: .failure(failure), now: now, events: &events)
+    }
+  }
+
+  /// Opens with the next cooldown: the capped provider wait if one was given, else the
+  /// jittered backoff for the new streak.
+  @inlinable mutating func trip(
+    _ failure: Classification, now: Instant, policy: BreakerPolicy,
+    events: inout EventBuffer<Instant>
+  ) {
+    streak = streak.saturatingAdd(1)
+    counters.trips = counters.trips.saturatingAdd(1)
+    let cooldown: Duration
+    if let wait = failure.retryAfter {
+      cooldown = min(max(wait, .zero), policy.maximumProviderWait)
+    } else {
+      cooldown = policy.backoff.cooldown(
+        forStreak: streak, previous: lastCooldown, using: &random)
+    }
+    lastCooldown = cooldown
+    reopenAt = now.advanced(by: cooldown)
+    transition(to: .open, cause: .failure(failure), now: now, events: &events)
+  }
+
+  /// Keeps the first error of an episode in full and counts the rest. A credential-level
+  /// verdict (`replacing`) becomes the kept error, because it is what the operator must see.
+  @inlinable mutating func noteFailure(
+    _ failure: Classification, now: Instant, events: inout EventBuffer<Instant>,
+    replacing: Bool = false
+  ) {
+    counters.failures = counters.failures.saturatingAdd(1)
+    if firstErrorRecord == nil || replacing {
+      firstErrorRecord = ErrorRecord(failure)
+      repeatedErrors = 0
+      events.append(generation, now, .firstErrorRecorded(failure))
+    } else {
+      repeatedErrors = repeatedErrors.saturatingAdd(1)
+    }
+  }
+
+  @inlinable mutating func releaseProbe(_ permit: BreakerPermit) {
+    guard permit.isProbe, permit.generation == generation, state == .halfOpen else { return }
+    probeLeaseUntil = nil
+    bumpGeneration()
+  }
+
+  @inlinable mutating func clearEpisode() {
+    consecutiveFailures = 0
+    streak = 0
+    lastCooldown = nil
+    firstErrorRecord = nil
+    repeatedErrors = 0
+  }
+
+  // MARK: Operator actions
+
+  @inlinable @discardableResult mutating func forceOpen(
+    until: Instant?, now: Instant, events: inout EventBuffer<Instant>
+  )
+    -> Bool
+  {
+    guard state != .dead else { return false }
+    events.append(generation, now, .operatorAction(.forceOpen))
+    reopenAt = until
+    transition(to: .open, cause: .operatorAction(.forceOpen), now: now, events: &events)
+    return true
+  }
+
+  @inlinable @discardableResult mutating func forceClose(
+    now: Instant, events: inout EventBuffer<Instant>
+  ) -> Bool {
+    guard state != .dead else { return false }
+    events.append(generation, now, .operatorAction(.forceClose))
+    consecutiveFailures = 0
+    closeByHand(.forceClose, now: now, events: &events)
+    return true
+  }
+
+  @inlinable @discardableResult mutating func revive(
+    now: Instant, events: inout EventBuffer<Instant>
+  ) -> Bool {
+    guard state == .dead else { return false }
+    events.append(generation, now, .operatorAction(.revive))
+    clearEpisode()
+    closeByHand(.revive, now: now, events: &events)
+    return true
+  }
+
+  @inlinable @discardableResult mutating func resume(
+    now: Instant, events: inout EventBuffer<Instant>
+  ) -> Bool {
+    guard state == .paused else { return false }
+    events.append(generation, now, .operatorAction(.resume))
+    clearEpisode()
+    closeByHand(.resume, now: now, events: &events)
+    return true
+  }
+
+  @inlinable mutating func resetStreak(now: Instant, events: inout EventBuffer<Instant>) {
+    events.append(generation, now, .operatorAction(.resetStreak))
+    consecutiveFailures = 0
+    streak = 0
+    lastCooldown = nil
+  }
+
+  @inlinable mutating func credentialReplaced(now: Instant, events: inout EventBuffer<Instant>) {
+    events.append(generation, now, .operatorAction(.credentialReplaced))
+    clearEpisode()
+    closeByHand(.credentialReplaced, now: now, events: &events)
+  }
+
+  /// Closes (or, if already closed, starts a new generation) and makes older permits unable
+  /// to change the credential's standing.
+  @inlinable mutating func closeByHand(
+    _ action: BreakerOperatorAction, now: Instant, events: inout EventBuffer<Instant>
+  ) {
+    reopenAt = nil
+    if state == .closed {
+      bumpGeneration()
+    } else {
+      transition(to: .closed, cause: .operatorAction(action), now: now, events: &events)
+    }
+    credentialGeneration = generation
+  }
+
+  // MARK: Snapshots
+
+  @inlinable func snapshot(now: Instant) -> BreakerSnapshot {
+    var exported = state
+    var remaining = reopenAt.map { max(now.duration(to: $0), .zero) }
+    if state == .halfOpen {
+      exported = .open
+      remaining = .zero
+    }
+    return BreakerSnapshot(
+      state: exported, consecutiveFailures: consecutiveFailures, streak: streak,
+      cooldownRemaining: state == .open || state == .suspended || state == .halfOpen
+        ? remaining : nil,
+      lastCooldown: lastCooldown, firstError: firstErrorRecord?.classification,
+      repeatedErrors: repeatedErrors,
+      counters: counters)
+  }
+
+  /// Loads `snapshot`, clamping damaged numbers: negative counts become zero, cooldowns are
+  /// capped by `policy`'s longest wait, and a half-open state becomes open with a probe due.
+  @inlinable mutating func restore(
+    _ snapshot: BreakerSnapshot, now: Instant, policy: BreakerPolicy,
+    events: inout EventBuffer<Instant>
+  ) {
+    events.append(generation, now, .operatorAction(.restore))
+    let longest = max(policy.backoff.maximum, policy.maximumProviderWait, policy.maximumQuotaWait)
+    consecutiveFailures = max(snapshot.consecutiveFailures, 0)
+    streak = max(snapshot.streak, 0)
+    lastCooldown = snapshot.lastCooldown.map { min(max($0, .zero), longest) }
+    firstErrorRecord = snapshot.firstError.map(ErrorRecord.init)
+    repeatedErrors = max(snapshot.repeatedErrors, 0)
+    counters = BreakerCounters(
+      rejections: max(snapshot.counters.rejections, 0),
+      failures: max(snapshot.counters.failures, 0),
+      trips: max(snapshot.counters.trips, 0), probes: max(snapshot.counters.probes, 0))
+    let target: BreakerState = snapshot.state == .halfOpen ? .open : snapshot.state
+    switch target {
+    case .open, .suspended:
+      let remaining = snapshot.state == .halfOpen ? .zero : snapshot.cooldownRemaining
+      reopenAt = remaining.map { now.advanced(by: min(max($0, .zero), longest)) }
+    default:
+      reopenAt = nil
+    }
+    if target == state {
+      bumpGeneration()
+      rejectedInState = 0
+      probeLeaseUntil = nil
+    } else {
+      transition(to: target, cause: .operatorAction(.restore), now: now, events: &events)
+    }
+    credentialGeneration = generation
+  }
+
+  // MARK: Transitions
+
+  @inlinable mutating func bumpGeneration() {
+    generation = (generation &+ 1) & Self.generationMask
+  }
+
+  @inlinable mutating func transition(
+    to next: BreakerState, cause: BreakerTransitionCause, now: Instant,
+    events: inout EventBuffer<Instant>
+  ) {
+    let previous = state
+    if rejectedInState > 0 {
+      events.append(
+        generation, now, .rejectionsSummarized(count: rejectedInState, state: previous))
+      rejectedInState = 0
+    }
+    state = next
+    probeLeaseUntil = nil
+    bumpGeneration()
+    events.append(generation, now, .transition(from: previous, to: next, cause: cause))
+  }
+}
+
+/// Events produced under the lock, delivered after it is released. It allocates only when
+/// someone listens: with `isEnabled` false, appending does nothing.
+@usableFromInline
+struct EventBuffer<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+  @usableFromInline let isEnabled: Bool
+  /// The breaker's credential, for events and rejections.
+  @usableFromInline let credential: CredentialID
+  @usableFromInline var events: [BreakerEvent<Instant>] = []
+
+  @inlinable init(isEnabled: Bool, credential: CredentialID) {
+    self.isEnabled = isEnabled
+    self.credential = credential
+  }
+
+  @inlinable mutating func append(
+    _ generation: UInt64, _ now: Instant,
+    _ kind: BreakerEvent<Instant>.Kind
+  ) {
+    guard isEnabled else { return }
+    events.append(
+      BreakerEvent(credential: credential, instant: now, generation: generation, kind: kind))
+  }
+}
+
+extension Int {
+  /// `self + other`, stopping at `Int.max` instead of trapping.
+  @inlinable func saturatingAdd(_ other: Int) -> Int {
+    let (sum, overflow) = addingReportingOverflow(other)
+    return overflow ? (other > 0 ? .max : .min) : sum
+  }
+}

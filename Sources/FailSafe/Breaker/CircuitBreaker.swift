@@ -1,0 +1,280 @@
+import Synchronization
+
+/// One credential's circuit breaker, shared by every task that uses the credential.
+///
+/// States: closed, open, halfOpen, dead, paused, suspended (see ``BreakerState`` and
+/// Docs/Breaker.md). Two ways in: ``acquire()`` then exactly one of ``recordSuccess(_:)``,
+/// ``recordFailure(_:_:)``, ``recordCancellation(_:)``; or ``run(classifier:_:)``.
+///
+/// Cost: the breaker mirrors its state into one atomic word, `generation << 8 | dirty << 3 |
+/// state`. A closed breaker's ``acquire()`` is one atomic load; ``recordSuccess(_:)`` is one
+/// relaxed load and, when the breaker is clean (no failures counted), nothing else: no lock,
+/// no clock read, no allocation. Everything else (failures, rejections, transitions) takes a
+/// `Mutex` and reads the clock once.
+public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Duration {
+  /// The error ``acquire()`` throws.
+  public typealias Rejection = BreakerRejection<C.Instant>
+  /// The events this breaker emits.
+  public typealias Event = BreakerEvent<C.Instant>
+
+  /// The credential this breaker guards.
+  public let credential: CredentialID
+  /// The published mirror of the machine: written only under `machine`'s lock.
+  @usableFromInline let word = Atomic<UInt64>(0)
+  @usableFromInline let machine: Mutex<BreakerMachine<C.Instant>>
+  @usableFromInline let environment: BreakerEnvironment<C>
+
+  /// Creates a closed breaker for `credential`.
+  ///
+  /// - Parameters:
+  ///   - policy: when to open and for how long.
+  ///   - clock: the only source of time.
+  ///   - random: the jitter source (seed it in tests).
+  ///   - observer: called with every event, outside the breaker's lock, on the reporting task.
+  public convenience init(
+    credential: CredentialID = "default", policy: BreakerPolicy = BreakerPolicy(), clock: C,
+    random: BackoffRandomSource = .system, observer: (@Sendable (Event) -> Void)? = nil
+  ) {
+    self.init(
+      credential: credential,
+      environment: BreakerEnvironment(clock: clock, policy: policy, observer: observer),
+      random: random)
+  }
+
+  @usableFromInline
+  init(credential: CredentialID, environment: BreakerEnvironment<C>, random: BackoffRandomSource) {
+    self.credential = credential
+    self.environment = environment
+    self.machine = Mutex(BreakerMachine(random: random))
+  }
+
+  /// The policy in force, with every setting clamped into range.
+  public var policy: BreakerPolicy { environment.policy }
+
+  /// The clock the breaker reads.
+  public var clock: C { environment.clock }
+
+  /// The current state (one atomic load).
+  public var state: BreakerState { BreakerState(code: word.load(ordering: .acquiring) & 7) }
+
+  /// Whether the breaker is closed with nothing counted: safe to evict from a registry.
+  @inlinable var isIdleHealthy: Bool { word.load(ordering: .acquiring) & 0xF == 0 }
+
+  // MARK: Permits
+
+  /// Asks to make one call. Decided before the caller's operation starts.
+  ///
+  /// Closed: admitted (one atomic load). Open or suspended: rejected until the reopen instant,
+  /// then the first caller becomes the half-open probe. Half-open: rejected while the probe is
+  /// out, unless its lease lapsed. Dead, paused: rejected.
+  ///
+  /// - Throws: ``BreakerRejection`` saying why and until when.
+  @inlinable
+  public func acquire() throws(Rejection) -> BreakerPermit {
+    let packed = word.load(ordering: .acquiring)
+    if packed & 7 == 0 {
+      return BreakerPermit(generation: packed >> 8, isProbe: false)
+    }
+    return try acquireSlow(packed)
+  }
+
+  @inlinable @inline(never)
+  func acquireSlow(_ packed: UInt64) throws(Rejection) -> BreakerPermit {
+    let code = packed & 7
+    if code == BreakerState.dead.code || code == BreakerState.paused.code {
+      // No clock read: nothing about a dead or paused credential depends on time.
+      let rejection = locked { machine -> Rejection? in
+        guard machine.state == .dead || machine.state == .paused else { return nil }
+        return machine.reject(credential: credential, now: nil)
+      }
+      if let rejection { throw rejection }
+    }
+    let now = environment.clock.now
+    let policy = environment.policy
+    var events = EventBuffer<C.Instant>(
+      isEnabled: environment.hub.isListening, credential: credential)
+    let result = locked { machine in
+      machine.acquire(now: now, policy: policy, events: &events)
+    }
+    environment.hub.deliver(events.events)
+    switch result {
+    case .success(let permit): return permit
+    case .failure(let rejection): throw rejection
+    }
+  }
+
+  /// Reports that the permitted call succeeded: closes a half-open breaker, clears the streak.
+  ///
+  /// When the breaker is closed and clean in the permit's generation, this is one relaxed
+  /// atomic load and nothing else.
+  @inlinable
+  public func recordSuccess(_ permit: BreakerPermit) {
+    if !permit.isProbe && word.load(ordering: .relaxed) == permit.generation << 8 { return }
+    recordSuccessSlow(permit)
+  }
+
+  @inlinable @inline(never)
+  func recordSuccessSlow(_ permit: BreakerPermit) {
+    let now = environment.clock.now
+    mutate { machine, events in machine.recordSuccess(permit, now: now, events: &events) }
+  }
+
+  /// Reports that the permitted call failed as `classification` says.
+  ///
+  /// retryable: counts toward the threshold, opens (or reopens from half-open with the next,
+  /// longer cooldown); permanent: dead at once; unauthorized: paused; quotaExhausted:
+  /// suspended; fatal: the credential is untouched. Stale reports (older generation) are
+  /// ignored, except credential verdicts (permanent, unauthorized, quotaExhausted) issued
+  /// since the credential was last replaced or reset by hand.
+  @inlinable
+  public func recordFailure(_ permit: BreakerPermit, _ classification: Classification) {
+    let now = environment.clock.now
+    let policy = environment.policy
+    mutate { machine, events in
+      machine.recordFailure(permit, classification, now: now, policy: policy, events: &events)
+    }
+  }
+
+  /// Reports that the permitted call was cancelled: neutral. A cancelled probe frees the slot
+  /// for the next caller.
+  @inlinable
+  public func recordCancellation(_ permit: BreakerPermit) {
+    guard permit.isProbe else { return }
+    locked { machine in machine.recordCancellation(permit) }
+  }
+
+  // MARK: Queries
+
+  /// Whether a call would be admitted now, and if not until when. Closed: one atomic load.
+  @inlinable
+  public func availability() -> BreakerAvailability<C.Instant> {
+    if word.load(ordering: .acquiring) & 7 == 0 { return .available }
+    let now = environment.clock.now
+    return locked { machine in machine.availability(now: now) }
+  }
+
+  /// The breaker's state as plain values, cooldown relative to now.
+  public func snapshot() -> BreakerSnapshot {
+    let now = environment.clock.now
+    return locked { machine in machine.snapshot(now: now) }
+  }
+
+  /// Replaces the state with `snapshot` (damaged numbers clamped; see ``BreakerSnapshot``).
+  /// Permits issued before cannot change the restored state. Emits a `restore` event.
+  public func restore(_ snapshot: BreakerSnapshot) {
+    let now = environment.clock.now
+    let policy = environment.policy
+    mutate { machine, events in
+      machine.restore(snapshot, now: now, policy: policy, events: &events)
+    }
+  }
+
+  /// A stream of every later event of this breaker (for a registry's breakers: of all its
+  /// breakers). Keeps the newest `bufferLimit` events if the reader falls behind.
+  public func events(bufferLimit: Int = 256) -> AsyncStream<Event> {
+    environment.hub.stream(bufferLimit: bufferLimit)
+  }
+
+  // MARK: Operator controls
+
+  /// Opens by hand until `until` (then a probe is admitted), or, with `nil`, until
+  /// ``forceClose()``. A dead breaker stays dead. Returns whether it acted.
+  @discardableResult
+  public func forceOpen(until: C.Instant? = nil) -> Bool {
+    let now = environment.clock.now
+    return mutate { machine, events in
+      machine.forceOpen(until: until, now: now, events: &events)
+    }
+  }
+
+  /// Opens by hand for `duration` from now (clamped to the policy's 100-year bound). A dead
+  /// breaker stays dead. Returns whether it acted.
+  @discardableResult
+  public func forceOpen(for duration: Duration) -> Bool {
+    let now = environment.clock.now
+    let bounded = min(max(duration, .zero), BreakerPolicy.maximumDuration)
+    return forceOpen(until: now.advanced(by: bounded))
+  }
+
+  /// Closes by hand from any state but dead (use ``revive()``), clearing the consecutive
+  /// failure count but keeping the streak. Returns whether it acted.
+  @discardableResult
+  public func forceClose() -> Bool {
+    let now = environment.clock.now
+    return mutate { machine, events in machine.forceClose(now: now, events: &events) }
+  }
+
+  /// Brings a dead credential back to closed with the streak cleared. Returns whether it was
+  /// dead.
+  @discardableResult
+  public func revive() -> Bool {
+    let now = environment.clock.now
+    return mutate { machine, events in machine.revive(now: now, events: &events) }
+  }
+
+  /// Brings a paused credential back to closed with the streak cleared. Returns whether it was
+  /// paused.
+  @discardableResult
+  public func resume() -> Bool {
+    let now = environment.clock.now
+    return mutate { machine, events in machine.resume(now: now, events: &events) }
+  }
+
+  /// Clears the streak and the consecutive-failure count; the state is unchanged, so the next
+  /// trip uses the base cooldown.
+  public func resetStreak() {
+    let now = environment.clock.now
+    mutate { machine, events in machine.resetStreak(now: now, events: &events) }
+  }
+
+  /// Says the credential was replaced or refreshed: from any state (dead and paused included)
+  /// to closed, with the streak and first error cleared. Reports from older permits can no
+  /// longer kill, pause or suspend it.
+  public func credentialReplaced() {
+    let now = environment.clock.now
+    mutate { machine, events in machine.credentialReplaced(now: now, events: &events) }
+  }
+
+  // MARK: Plumbing
+
+  /// Runs `body` under the lock, then delivers its events outside the lock.
+  @inlinable @discardableResult
+  func mutate<Result: Sendable>(
+    _ body: (inout BreakerMachine<C.Instant>, inout EventBuffer<C.Instant>) -> Result
+  ) -> Result {
+    var events = EventBuffer<C.Instant>(
+      isEnabled: environment.hub.isListening, credential: credential)
+    let result = locked { machine in body(&machine, &events) }
+    environment.hub.deliver(events.events)
+    return result
+  }
+
+  /// Runs `body` under the lock and republishes the packed word as its last write.
+  ///
+  /// The acquiring load on entry and the releasing store on exit publish the state to the
+  /// fast path, and also make the lock's hand-off visible to ThreadSanitizer, which cannot see
+  /// a contended `Mutex` being handed over inside the kernel (see `SanitizerVisibleMutex`).
+  @inlinable
+  func locked<Result: Sendable>(
+    _ body: (inout BreakerMachine<C.Instant>) -> Result
+  ) -> Result {
+    machine.withLock { machine in
+      _ = word.load(ordering: .acquiring)
+      let result = body(&machine)
+      word.store(machine.packedWord, ordering: .releasing)
+      return result
+    }
+  }
+}
+
+extension CircuitBreaker where C == ContinuousClock {
+  /// Creates a closed breaker for `credential` on the continuous clock.
+  public convenience init(
+    credential: CredentialID = "default", policy: BreakerPolicy = BreakerPolicy(),
+    random: BackoffRandomSource = .system, observer: (@Sendable (Event) -> Void)? = nil
+  ) {
+    self.init(
+      credential: credential, policy: policy, clock: ContinuousClock(), random: random,
+      observer: observer)
+  }
+}
