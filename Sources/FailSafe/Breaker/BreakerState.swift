@@ -18,7 +18,7 @@ public enum BreakerState: String, Sendable, Hashable, Codable, CaseIterable,
   /// quota cooldown ends, then probed like ``open``.
   case suspended
 
-  /// The stable wire name, identical to ``rawValue``.
+  /// The stable wire name, identical to `rawValue`.
   public var description: String { rawValue }
 
   /// The state whose ``code`` is `code`; unknown codes read as closed (they are never stored).

@@ -27,6 +27,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// Creates a closed breaker for `credential`.
   ///
   /// - Parameters:
+  ///   - credential: the credential this breaker guards (an opaque id, never the secret).
   ///   - policy: when to open and for how long.
   ///   - clock: the only source of time.
   ///   - random: the jitter source (seed it in tests).

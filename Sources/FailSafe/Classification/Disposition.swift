@@ -20,6 +20,6 @@ public enum Disposition: String, Sendable, Hashable, Codable, CaseIterable, Cust
   /// provider's reset time, or a long capped cooldown; other credentials are used meanwhile.
   case quotaExhausted
 
-  /// The stable wire name, identical to ``rawValue``.
+  /// The stable wire name, identical to `rawValue`.
   public var description: String { rawValue }
 }

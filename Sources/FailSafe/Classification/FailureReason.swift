@@ -52,6 +52,11 @@ extension FailureReason {
   public static let permissionDenied: FailureReason = "permissionDenied"
   /// The request conflicts with the resource's current state.
   public static let conflict: FailureReason = "conflict"
+  /// A payment made by the request was declined (an end customer's card); the caller's
+  /// credential and account are fine.
+  public static let paymentDeclined: FailureReason = "paymentDeclined"
+  /// The server lacks the memory or hardware this request needs, every time it is sent.
+  public static let insufficientResources: FailureReason = "insufficientResources"
 
   // Unauthorized.
   /// A short-lived token (OAuth, STS) expired; a refresh should fix it.

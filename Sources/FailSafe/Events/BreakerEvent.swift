@@ -1,6 +1,6 @@
 /// Something a breaker did: a transition, a probe, a batch of rejections, an operator action.
 ///
-/// Events are built only when someone listens (an observer or an ``CircuitBreaker/events()``
+/// Events are built only when someone listens (an observer or an ``CircuitBreaker/events(bufferLimit:)``
 /// stream), and only on the slow path: a closed breaker's success path emits nothing.
 public struct BreakerEvent<Instant: InstantProtocol>: Sendable, Hashable {
   /// What happened.

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Built-in scenarios", .timeLimit(.minutes(1)))
 struct BuiltInScenariosTests {
-  private let runner = SimulationRunner(classifier: StatusClassifier())
+  private let runner = SimulationRunner(classifier: ProviderErrorClassifier())
 
   @Test func theFiveScenariosHaveTheirNamesInOrder() {
     #expect(

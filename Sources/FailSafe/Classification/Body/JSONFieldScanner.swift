@@ -1,0 +1,233 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#elseif canImport(ucrt)
+  import ucrt
+#endif
+
+/// A flat, non-recursive pass over JSON bytes that records the values of interesting keys.
+///
+/// It never builds a tree and keeps no stack: a string followed by `:` is a key, and the value
+/// after it is recorded if the key has a ``JSONFieldRole``. Nesting depth therefore costs
+/// nothing (100,000 `[` are just bytes), truncated or invalid JSON yields whatever pairs were
+/// readable, and the work is one pass over the bounded prefix. A string value that itself holds
+/// JSON (a double-encoded `message`, OpenRouter's `metadata.raw`) is decoded and scanned again,
+/// at most ``maximumNesting`` levels deep.
+struct JSONFieldScanner {
+  /// How many levels of JSON-inside-a-string are followed.
+  static let maximumNesting = 2
+  /// The longest string accepted as an identifier.
+  static let maximumCodeLength = 96
+
+  /// What was found so far.
+  var signals: BodySignals
+
+  /// Scans `bytes`, a JSON document or a fragment of one.
+  mutating func scan(_ bytes: UnsafeRawBufferPointer, nesting: Int) {
+    let count = bytes.count
+    var index = 0
+    var pending: JSONFieldRole?
+    var awaitingValue = false
+    while index < count {
+      let byte = bytes[index]
+      switch byte {
+      case UInt8(ascii: "\""):
+        let start = index + 1
+        let (end, escaped) = Self.stringEnd(bytes, from: start)
+        index = end + 1
+        var next = index
+        while next < count, BodyScanner.isWhitespace(bytes[next]) { next += 1 }
+        if next < count, bytes[next] == UInt8(ascii: ":") {
+          pending = escaped ? nil : JSONFieldRole.of(bytes, start: start, count: end - start)
+          awaitingValue = true
+          index = next + 1
+        } else {
+          if awaitingValue, let role = pending {
+            record(role, bytes, start: start, end: end, escaped: escaped, nesting: nesting)
+          }
+          pending = nil
+          awaitingValue = false
+        }
+      case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        let start = index
+        while index < count, Self.isNumberByte(bytes[index]) { index += 1 }
+        if awaitingValue, let role = pending {
+          recordNumber(role, bytes, start: start, end: index)
+        }
+        pending = nil
+        awaitingValue = false
+      case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+        if awaitingValue, pending == .retryable, byte != UInt8(ascii: "n") {
+          signals.retryableFlag = byte == UInt8(ascii: "t")
+        }
+        while index < count, bytes[index] &- 97 < 26 { index += 1 }
+        pending = nil
+        awaitingValue = false
+      case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "}"), UInt8(ascii: "]"),
+        UInt8(ascii: ","):
+        pending = nil
+        awaitingValue = false
+        index += 1
+      default:
+        // Whitespace, `:` and stray bytes: skip the whole run at once.
+        index += 1
+        while index < count, !Self.isStructural(bytes[index]) { index += 1 }
+      }
+    }
+  }
+
+  /// Whether `byte` can start something the scanner acts on: `"`, a number, a literal,
+  /// a bracket or a comma. A bitmap test, cheaper than the `switch` for runs of other bytes.
+  @inline(__always)
+  static func isStructural(_ byte: UInt8) -> Bool {
+    // Bits for `"` (34), `,` (44), `-` (45), `0`-`9` (48-57) in the low word; `[` (91),
+    // `]` (93), `f` (102), `n` (110), `t` (116), `{` (123), `}` (125) in the high word.
+    let low: UInt64 = 1 << 34 | 1 << 44 | 1 << 45 | 0x3FF << 48
+    let high: UInt64 =
+      1 << (91 - 64) | 1 << (93 - 64) | 1 << (102 - 64) | 1 << (110 - 64) | 1 << (116 - 64)
+      | 1 << (123 - 64) | 1 << (125 - 64)
+    switch byte >> 6 {
+    case 0: return low & (1 << UInt64(byte & 63)) != 0
+    case 1: return high & (1 << UInt64(byte & 63)) != 0
+    default: return false
+    }
+  }
+
+  private mutating func record(
+    _ role: JSONFieldRole, _ bytes: UnsafeRawBufferPointer, start: Int, end: Int,
+    escaped: Bool, nesting: Int
+  ) {
+    // Only a string that may hold JSON is decoded whole; anything else is read up to the
+    // longest length it can be kept at, so a 10 MB message costs no more than a short one.
+    let mayHoldJSON: Bool
+    switch role {
+    case .message, .raw, .error: mayHoldJSON = Self.startsLikeJSON(bytes, start: start, end: end)
+    default: mayHoldJSON = false
+    }
+    let limit = mayHoldJSON ? end - start : BodySignals.maximumMessageLength
+    let value: [UInt8] =
+      escaped
+      ? JSONStringDecoder.decode(bytes, start: start, end: end, limit: limit)
+      : Array(bytes[start..<min(end, start + limit)])
+    switch role {
+    case .code:
+      addCode(value)
+    case .quota:
+      if value.count <= Self.maximumCodeLength {
+        signals.quotaIdentifiers.append(Self.lowercasedString(value))
+      }
+    case .message, .raw:
+      if !(mayHoldJSON && scanEmbeddedJSON(value, nesting: nesting)) { signals.addMessage(value) }
+    case .error:
+      if Self.looksLikeIdentifier(value) {
+        addCode(value)
+      } else if !(mayHoldJSON && scanEmbeddedJSON(value, nesting: nesting)) {
+        signals.addMessage(value)
+      }
+    case .wait:
+      if signals.waitSeconds == nil { signals.waitSeconds = DurationText.seconds(value[...]) }
+    case .waitMilliseconds:
+      if signals.waitSeconds == nil, let milliseconds = DurationText.seconds(value[...]) {
+        signals.waitSeconds = milliseconds / 1_000
+      }
+    case .retryable:
+      break
+    }
+  }
+
+  /// Whether the string value in `bytes[start..<end]` starts (after whitespace) with `{` or `[`.
+  private static func startsLikeJSON(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool
+  {
+    var index = start
+    while index < end {
+      let byte = bytes[index]
+      if BodyScanner.isWhitespace(byte) {
+        index += 1
+      } else if byte == UInt8(ascii: "\\"), index + 1 < end,
+        bytes[index + 1] == UInt8(ascii: "n") || bytes[index + 1] == UInt8(ascii: "t")
+          || bytes[index + 1] == UInt8(ascii: "r")
+      {
+        index += 2
+      } else {
+        return byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[")
+      }
+    }
+    return false
+  }
+
+  private mutating func recordNumber(
+    _ role: JSONFieldRole, _ bytes: UnsafeRawBufferPointer, start: Int, end: Int
+  ) {
+    guard signals.waitSeconds == nil else { return }
+    let number = DurationText.decimal(bytes[start..<end])
+    switch role {
+    case .wait: signals.waitSeconds = number
+    case .waitMilliseconds: signals.waitSeconds = number.map { $0 / 1_000 }
+    default: break
+    }
+  }
+
+  private mutating func addCode(_ value: [UInt8]) {
+    guard !value.isEmpty, value.count <= Self.maximumCodeLength else { return }
+    // Numeric codes ("401", "1000") only repeat the status or are opaque.
+    if value.allSatisfy({ $0 &- 48 < 10 }) { return }
+    signals.addCode(ErrorCode.normalize(Self.lowercasedString(value)))
+  }
+
+  /// Scans `value` as JSON if it looks like JSON; returns whether it did.
+  private mutating func scanEmbeddedJSON(_ value: [UInt8], nesting: Int) -> Bool {
+    guard nesting < Self.maximumNesting else { return false }
+    var first = 0
+    while first < value.count, BodyScanner.isWhitespace(value[first]) { first += 1 }
+    guard first < value.count,
+      value[first] == UInt8(ascii: "{") || value[first] == UInt8(ascii: "[")
+    else { return false }
+    value.withUnsafeBytes { scan($0, nesting: nesting + 1) }
+    return true
+  }
+
+  /// The index of the closing quote of the string starting at `start` (or the end of the
+  /// bytes if it is unterminated), and whether the string contains escapes.
+  static func stringEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> (Int, Bool) {
+    let count = bytes.count
+    guard start < count, let base = bytes.baseAddress else { return (count, false) }
+    var index = start
+    var escaped = false
+    while index < count {
+      // memchr is vectorised: long strings are skipped many bytes at a time.
+      guard let found = memchr(base + index, Int32(UInt8(ascii: "\"")), count - index) else {
+        return (count, escaped || memchr(base + start, 0x5C, count - start) != nil)
+      }
+      let quote = base.distance(to: UnsafeRawPointer(found))
+      var backslashes = 0
+      while quote - backslashes - 1 >= start,
+        bytes[quote - backslashes - 1] == UInt8(ascii: "\\")
+      {
+        backslashes += 1
+      }
+      if backslashes % 2 == 0 {
+        if !escaped { escaped = memchr(base + start, 0x5C, quote - start) != nil }
+        return (quote, escaped)
+      }
+      escaped = true
+      index = quote + 1
+    }
+    return (count, escaped)
+  }
+
+  private static func isNumberByte(_ byte: UInt8) -> Bool {
+    byte &- 48 < 10 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+      || byte == UInt8(ascii: "+") || byte | 0x20 == UInt8(ascii: "e")
+  }
+
+  private static func looksLikeIdentifier(_ value: [UInt8]) -> Bool {
+    value.count <= 64 && !value.contains(UInt8(ascii: " "))
+  }
+
+  private static func lowercasedString(_ value: [UInt8]) -> String {
+    String(decoding: value.map(PackedWord.lowercased), as: UTF8.self)
+  }
+}

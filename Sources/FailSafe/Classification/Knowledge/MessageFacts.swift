@@ -1,0 +1,158 @@
+/// What the wording of the error messages says: which meaningful words and word pairs occur,
+/// the `Limit N` / `Requested M` figures of a token-window error, and a "try again in 9m38s"
+/// wait. Built in one pass over the message bytes without allocating per word.
+struct MessageFacts {
+  /// Word pairs that mean more than their words apart.
+  enum Pair: Int {
+    case apiKey, keyNoun, secretToken, rateLimit, tooMany, tooLarge, tooLong, contextLength
+    case notFound, notValid, timedOut, systemMemory, noSuch, spendLimit, creditBalance
+    case keyLimit, authenticationFails, noCredential, notSupported, temporarilyUnavailable
+    case slowDown, deadlineExceeded, secondaryRate, unregisteredCaller, notAuthorized
+    case serviceDisabled
+  }
+
+  private var words: UInt128 = 0
+  private var pairs: UInt64 = 0
+  /// The `N` of the first "Limit N" (the size of a rate window), if any.
+  private(set) var limit: Double?
+  /// The `M` of the first "Requested M" (the size of this request), if any.
+  private(set) var requested: Double?
+  /// The wait after "try again in", "retry in" or "retry after", in seconds (uncapped).
+  private(set) var wait: Double?
+
+  /// Whether `word` occurs.
+  func has(_ word: MessageWord) -> Bool { words & (1 << UInt128(word.rawValue)) != 0 }
+  /// Whether any of `candidates` occurs.
+  func hasAny(_ candidates: MessageWord...) -> Bool { candidates.contains(where: has) }
+  /// Whether `pair` occurs.
+  func has(_ pair: Pair) -> Bool { pairs & (1 << UInt64(pair.rawValue)) != 0 }
+
+  /// Whether a request larger than the whole rate window was reported ("Limit 7000, Used 0,
+  /// Requested ~12903"): such a request can never fit, however long the caller waits.
+  var requestExceedsWindow: Bool {
+    guard let limit, let requested, limit > 0 else { return false }
+    return requested > limit
+  }
+
+  /// Reads one message. Call once per message; facts accumulate.
+  mutating func read(_ message: [UInt8]) {
+    message.withUnsafeBytes { read($0) }
+  }
+
+  private mutating func read(_ bytes: UnsafeRawBufferPointer) {
+    var previous: MessageWord?
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      guard Self.isWordByte(bytes[index]) else {
+        index += 1
+        continue
+      }
+      let start = index
+      while index < count, Self.isWordByte(bytes[index]) { index += 1 }
+      let length = index - start
+      if bytes[start] &- 48 < 10 {
+        readNumber(bytes, start: start, end: index, after: previous)
+        previous = nil
+        continue
+      }
+      let word =
+        length > PackedWord.maximumLength
+        ? longWord(bytes, start: start, count: length)
+        : MessageWord.lookup(bytes, start: start, count: length)
+      guard let word else {
+        previous = nil
+        continue
+      }
+      words |= 1 << UInt128(word.rawValue)
+      if let previous { notePair(previous, word, bytes, after: index) }
+      previous = word
+    }
+  }
+
+  private mutating func notePair(
+    _ first: MessageWord, _ second: MessageWord, _ bytes: UnsafeRawBufferPointer, after end: Int
+  ) {
+    switch (first, second) {
+    case (.api, .key):
+      insert(.apiKey)
+      insert(.keyNoun)
+    case (.subscription, .key), (.secret, .key), (.access, .key): insert(.keyNoun)
+    case (.security, .token), (.api, .token): insert(.secretToken)
+    case (.rate, .limit), (.rate, .limited), (.rate, .exceeded): insert(.rateLimit)
+    case (.secondary, .rate), (.secondary, .rateLimited): insert(.secondaryRate)
+    case (.too, .many): insert(.tooMany)
+    case (.too, .large): insert(.tooLarge)
+    case (.too, .long): insert(.tooLong)
+    case (.context, .length), (.context, .limit): insert(.contextLength)
+    case (.not, .found): insert(.notFound)
+    case (.not, .valid): insert(.notValid)
+    case (.not, .supported): insert(.notSupported)
+    case (.not, .authorized): insert(.notAuthorized)
+    case (.timed, .out): insert(.timedOut)
+    case (.system, .memory): insert(.systemMemory)
+    case (.no, .such): insert(.noSuch)
+    case (.spend, .limit): insert(.spendLimit)
+    case (.credit, .balance), (.credit, .limit): insert(.creditBalance)
+    case (.key, .limit): insert(.keyLimit)
+    case (.credentials, .fails): insert(.authenticationFails)
+    case (.no, .api), (.no, .apiKey), (.no, .credentials), (.no, .token), (.no, .key):
+      insert(.noCredential)
+    case (.unregistered, _): insert(.unregisteredCaller)
+    case (.temporarily, .unavailable): insert(.temporarilyUnavailable)
+    case (.slow, .down): insert(.slowDown)
+    case (.deadline, .exceeded), (.deadline, .expired): insert(.deadlineExceeded)
+    case (.service, .disabled), (.api, .disabled): insert(.serviceDisabled)
+    case (.again, .inKeyword), (.retry, .inKeyword), (.retry, .after):
+      if wait == nil { wait = DurationText.leadingSeconds(bytes, from: end) }
+    default: break
+    }
+  }
+
+  private mutating func insert(_ pair: Pair) { pairs |= 1 << UInt64(pair.rawValue) }
+
+  private mutating func readNumber(
+    _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, after previous: MessageWord?
+  ) {
+    guard previous == .limit || previous == .requested else { return }
+    var value = 0.0
+    for index in start..<end {
+      let digit = bytes[index] &- 48
+      guard digit < 10 else { return }
+      value = value * 10 + Double(digit)
+    }
+    if previous == .limit, limit == nil { limit = value }
+    if previous == .requested, requested == nil { requested = value }
+  }
+
+  /// Long identifiers inside messages, such as Google quota metric names
+  /// (`generate_content_requests_per_minute_per_project`) or `free-models-per-day`.
+  private func longWord(_ bytes: UnsafeRawBufferPointer, start: Int, count: Int) -> MessageWord? {
+    let lowered = bytes[start..<(start + count)].map(PackedWord.lowercased)
+    return lowered.withUnsafeBytes { text in
+      if ASCIISearch.contains(text, "free-models-per-day") { return .freeDaily }
+      if ASCIISearch.contains(text, "perday") || ASCIISearch.contains(text, "per_day")
+        || ASCIISearch.contains(text, "per-day")
+      {
+        return .day
+      }
+      if ASCIISearch.contains(text, "minute") { return .minute }
+      if ASCIISearch.contains(text, "month") { return .month }
+      if ASCIISearch.contains(text, "context_length") { return .context }
+      return nil
+    }
+  }
+
+  /// Letters, digits, `_` and `-`: `x-api-key` and `rate_limit` stay single words.
+  @inline(__always)
+  private static func isWordByte(_ byte: UInt8) -> Bool {
+    // Low word: `-` 45, `0`-`9` 48-57. High word: `A`-`Z` 65-90, `_` 95, `a`-`z` 97-122.
+    let low: UInt64 = 1 << 45 | 0x3FF << 48
+    let high: UInt64 = 0x3FF_FFFF << 1 | 1 << 31 | 0x3FF_FFFF << 33
+    switch byte >> 6 {
+    case 0: return low & (1 &<< UInt64(byte & 63)) != 0
+    case 1: return high & (1 &<< UInt64(byte & 63)) != 0
+    default: return false
+    }
+  }
+}

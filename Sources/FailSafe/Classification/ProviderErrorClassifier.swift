@@ -1,0 +1,126 @@
+/// The built-in classifier: turns any provider's failed response, or a transport error, into
+/// a ``Classification`` without being told which provider sent it.
+///
+/// Evidence is weighed in this order (the strongest candidate wins; on a tie, the first):
+/// 1. the user's ``ClassificationRule``s, in order (first match decides);
+/// 2. documented identifiers (`invalid_api_key`, `insufficient_quota`, `API_KEY_INVALID`,
+///    AWS exception names, Google `QuotaFailure` per-day / per-minute quota ids, ...);
+/// 3. ambiguous quota identifiers (`QUOTA_EXHAUSTED`), resolved by the provider's wait;
+/// 4. headers: `stripe-should-retry: true`, then the message wording (dead or missing keys,
+///    billing, context length, a request bigger than its rate window, rate limits, overload);
+/// 5. a rate-limit header reporting an empty window, then a `"retryable": true` body flag;
+/// 6. broad categories (`invalid_request_error`, `RESOURCE_EXHAUSTED`, ...), which never turn
+///    a 429 or a 5xx into a non-retryable answer;
+/// 7. the status code alone (see the documentation for the defaults: an unknown 4xx is
+///    `fatal`, an unknown 5xx `retryable`).
+///
+/// Only the first 64 KiB of a body is read, in place, with a flat scanner that cannot recurse.
+/// The wait is capped at ``Configuration/maximumWait``. Evidence is short and redacted by
+/// ``SecretRedactor``.
+public struct ProviderErrorClassifier: FailureClassifying {
+  /// The settings: wait cap, quota window, user rules, evidence length.
+  public var configuration: Configuration
+
+  /// Creates a classifier with `configuration`.
+  public init(configuration: Configuration = Configuration()) {
+    self.configuration = configuration
+  }
+
+  /// Classifies a provider's non-success HTTP response.
+  public func classify(_ response: ProviderResponse) -> Classification {
+    let status = response.status
+    let body = BodyScanner.scan(response.body)
+    let headers = HeaderSignals(response.headers, status: status, receivedAt: response.receivedAt)
+    let codes = headers.codes + body.codes
+    var facts = MessageFacts()
+    for message in body.messages { facts.read(message) }
+
+    let rawWait = headers.explicitWait ?? body.waitSeconds ?? headers.windowResetWait ?? facts.wait
+    let wait = cappedWait(rawWait)
+
+    var chosen: Verdict
+    if let rule = configuration.rules.first(where: {
+      $0.matches(status: status, codes: codes, messages: body.messages)
+    }) {
+      chosen = .decided(rule.disposition, rule.reason, .definitive, source: rule.code ?? "rule")
+    } else {
+      chosen = builtInVerdict(
+        status: status, codes: codes, body: body, headers: headers, facts: facts)
+    }
+
+    let (disposition, reason) = resolve(chosen.outcome, wait: wait)
+    let evidence = Evidence.make(
+      status: status, source: chosen.source, message: body.messages.first,
+      limit: configuration.evidenceLength)
+    return Classification(
+      disposition: disposition, reason: reason, retryAfter: wait.map { Duration.seconds($0) },
+      evidence: evidence)
+  }
+
+  /// Classifies an error thrown instead of a response. Cancellation is
+  /// `fatal`/``FailureReason/cancelled`` (never retried, neutral for the credential); see
+  /// Docs/Classification.md for the transport table.
+  public func classify(_ error: any Error) -> Classification {
+    TransportErrorClassifier.classify(error)
+  }
+
+  private func builtInVerdict(
+    status: Int, codes: [String], body: BodySignals, headers: HeaderSignals, facts: MessageFacts
+  ) -> Verdict {
+    var best = StatusDefaults.verdict(for: status)
+    var bestFromCode = false
+    func consider(_ candidate: Verdict?, fromCode: Bool = false) {
+      guard let candidate, candidate.strength > best.strength else { return }
+      best = candidate
+      bestFromCode = fromCode
+    }
+    for code in codes { consider(ErrorCode.verdict(for: code, status: status), fromCode: true) }
+    consider(QuotaWindow.verdict(for: body.quotaIdentifiers))
+    if headers.shouldRetry == true {
+      consider(.decided(.retryable, .serverError, .retryHeader, source: "stripe-should-retry"))
+    }
+    var wording = MessageRules.verdict(for: facts, status: status)
+    if body.shape == .html, wording?.disposition != .retryable { wording = nil }
+    consider(wording)
+    if headers.rateLimitExhausted, status == 403 || status == 429 {
+      consider(
+        .decided(.retryable, .rateLimited, .rateLimitHeader, source: "x-ratelimit-remaining"))
+    }
+    if body.retryableFlag == true {
+      consider(
+        .decided(.retryable, StatusDefaults.verdictReason(status), .flag, source: "retryable"))
+    }
+    // A code decided the disposition; the wording may still name the reason more precisely
+    // (API_KEY_INVALID whose message says "API key expired" is keyExpired).
+    if bestFromCode, let wording, case .decided(let disposition, let reason) = wording.outcome,
+      best.disposition == disposition, disposition != .retryable
+    {
+      best.outcome = .decided(disposition, reason)
+    }
+    return best
+  }
+
+  private func resolve(_ outcome: Verdict.Outcome, wait: Double?) -> (Disposition, FailureReason) {
+    switch outcome {
+    case .decided(let disposition, let reason):
+      return (disposition, reason)
+    case .quotaUnlessShortWait:
+      if let wait, wait <= Self.seconds(configuration.shortQuotaWindow) {
+        return (.retryable, .rateLimited)
+      }
+      return (.quotaExhausted, .quotaExhausted)
+    }
+  }
+
+  /// `seconds` capped at `maximumWait`; `nil` if absent, negative or not finite.
+  private func cappedWait(_ seconds: Double?) -> Double? {
+    // A negative wait is a broken hint, not "retry now": it is ignored.
+    guard let seconds, seconds.isFinite, seconds >= 0 else { return nil }
+    return min(seconds, Self.seconds(configuration.maximumWait))
+  }
+
+  private static func seconds(_ duration: Duration) -> Double {
+    let (seconds, attoseconds) = duration.components
+    return max(0, Double(seconds) + Double(attoseconds) / 1e18)
+  }
+}

@@ -1,0 +1,136 @@
+/// Parses the many ways providers write a length of time, in seconds.
+///
+/// Accepted: plain numbers (`"30"`, `"1.5"`), Go and protobuf durations (`"6m0s"`, `"120ms"`,
+/// `"2.463586755s"`, `"1h2m3s"`, `"5us"`), and spoken forms (`"6 seconds"`, `"2 minutes"`).
+/// Results are finite and non-negative; anything else is `nil`. Callers cap the value.
+enum DurationText {
+  /// The seconds in a header value, or `nil` if it is not a duration.
+  static func seconds(_ text: String) -> Double? {
+    var text = text
+    return text.withUTF8 { seconds($0) }
+  }
+
+  /// The seconds in `text` (a header value or a JSON string), or `nil` if it is not a duration.
+  static func seconds<C: RandomAccessCollection<UInt8>>(_ text: C) -> Double? where C.Index == Int {
+    var start = text.startIndex
+    var end = text.endIndex
+    while start < end, isSpace(text[start]) { start += 1 }
+    while end > start, isSpace(text[end - 1]) { end -= 1 }
+    guard start < end else { return nil }
+    guard let (value, next) = components(text, from: start, end: end, spoken: true), next == end
+    else { return nil }
+    return value
+  }
+
+  /// The duration that starts at `start` in running text ("try again in 9m38.016s."), ignoring
+  /// whatever follows it; `nil` if no duration starts there.
+  static func leadingSeconds(_ text: UnsafeRawBufferPointer, from start: Int) -> Double? {
+    var index = start
+    while index < text.count, isSpace(text[index]) { index += 1 }
+    let slice = Array(text[index..<min(text.count, index + 48)])[...]
+    return components(slice, from: slice.startIndex, end: slice.endIndex, spoken: true)?.0
+  }
+
+  /// A plain decimal number such as `"120"`, `"-3"` or `"38.5"`, or `nil`.
+  static func decimal<C: Collection<UInt8>>(_ text: C) -> Double? {
+    guard !text.isEmpty, text.count <= 64 else { return nil }
+    // Fast path for the usual `123` and `12.345`; anything else goes through `Double`.
+    var whole: UInt64 = 0
+    var fraction: UInt64 = 0
+    var fractionDigits = 0
+    var seenPoint = false
+    var simple = text.count <= 18
+    for byte in text where simple {
+      if byte == UInt8(ascii: ".") {
+        simple = !seenPoint
+        seenPoint = true
+      } else if byte &- 48 < 10 {
+        if seenPoint {
+          fraction = fraction &* 10 &+ UInt64(byte &- 48)
+          fractionDigits += 1
+        } else {
+          whole = whole &* 10 &+ UInt64(byte &- 48)
+        }
+      } else {
+        simple = false
+      }
+    }
+    if simple, !(seenPoint && fractionDigits == 0 && text.count == 1) {
+      return Double(whole) + Double(fraction) / Self.powersOfTen[fractionDigits]
+    }
+    let value = Double(String(decoding: text, as: UTF8.self))
+    guard let value, value.isFinite else { return nil }
+    return value
+  }
+
+  private static let powersOfTen: [Double] = (0...18).map { pow10($0) }
+
+  private static func pow10(_ exponent: Int) -> Double {
+    var value = 1.0
+    for _ in 0..<exponent { value *= 10 }
+    return value
+  }
+
+  /// Reads `number unit` pairs from `start`; returns the total and where reading stopped.
+  private static func components<C: RandomAccessCollection<UInt8>>(
+    _ text: C, from start: Int, end: Int, spoken: Bool
+  ) -> (Double, Int)? where C.Index == Int {
+    var index = start
+    var total = 0.0
+    var parsedAny = false
+    while index < end {
+      let numberStart = index
+      while index < end, text[index] &- 48 < 10 || text[index] == UInt8(ascii: ".") { index += 1 }
+      guard index > numberStart, let number = decimal(text[numberStart..<index]) else { break }
+      var unitStart = index
+      if spoken { while unitStart < end, text[unitStart] == UInt8(ascii: " ") { unitStart += 1 } }
+      var unitEnd = unitStart
+      while unitEnd < end, isUnitByte(text[unitEnd]) { unitEnd += 1 }
+      let unit = unitEnd > unitStart ? multiplier(text[unitStart..<unitEnd]) : nil
+      if unitEnd > unitStart, unit == nil {
+        // A number followed by an unknown word: not a duration (unless it stands alone).
+        if parsedAny { break }
+        return nil
+      }
+      total += number * (unit ?? 1)
+      parsedAny = true
+      index = unit == nil ? index : unitEnd
+      if unit == nil { break }
+    }
+    guard parsedAny, total.isFinite, total >= 0 else { return nil }
+    return (total, index)
+  }
+
+  private static func multiplier<C: Collection<UInt8>>(_ unit: C) -> Double? {
+    guard unit.count <= 12 else { return nil }
+    var packed: UInt128 = 0
+    var shift: UInt128 = 0
+    for byte in unit {
+      packed |= UInt128(PackedWord.lowercased(byte)) &<< shift
+      shift += 8
+    }
+    for (candidate, value) in units where candidate.bits == packed { return value }
+    return nil
+  }
+
+  private static let units: [(PackedWord, Double)] = {
+    let table: [(String, Double)] = [
+      ("ns", 1e-9), ("nanosecond", 1e-9), ("nanoseconds", 1e-9), ("us", 1e-6),
+      ("\u{B5}s", 1e-6), ("\u{3BC}s", 1e-6), ("microsecond", 1e-6), ("microseconds", 1e-6),
+      ("ms", 1e-3), ("msec", 1e-3), ("millisecond", 1e-3), ("milliseconds", 1e-3), ("s", 1),
+      ("sec", 1), ("secs", 1), ("second", 1), ("seconds", 1), ("m", 60), ("min", 60),
+      ("mins", 60), ("minute", 60), ("minutes", 60), ("h", 3_600), ("hr", 3_600),
+      ("hrs", 3_600), ("hour", 3_600), ("hours", 3_600), ("d", 86_400), ("day", 86_400),
+      ("days", 86_400),
+    ]
+    return table.compactMap { name, value in PackedWord(name).map { ($0, value) } }
+  }()
+
+  private static func isUnitByte(_ byte: UInt8) -> Bool {
+    byte | 0x20 &- 97 < 26 || byte >= 0x80
+  }
+
+  private static func isSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == UInt8(ascii: "\"")
+  }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// What a response's headers say: the provider's wait, whether a rate-limit window is empty,
+/// and the identifiers some providers put in headers (AWS `x-amzn-errortype`, OAuth
+/// `WWW-Authenticate: Bearer error="..."`, Stripe's `stripe-should-retry`).
+///
+/// Wait sources, in order of trust: `retry-after-ms`, `retry-after` (delay-seconds or an
+/// HTTP-date), then the reset time of every rate-limit window whose `remaining` is 0
+/// (`x-ratelimit-reset-requests` / `-tokens` Go durations, `anthropic-ratelimit-*-reset`
+/// RFC 3339 times, GitHub's `x-ratelimit-reset` epoch, IETF `ratelimit-reset` seconds); when
+/// several windows are empty the longest reset wins, since the caller must wait for all.
+/// Absolute times are measured from the response's `date` header, else from `receivedAt`;
+/// with neither they give no wait.
+struct HeaderSignals {
+  /// The wait from `retry-after-ms` or `retry-after`, in seconds (uncapped).
+  var explicitWait: Double?
+  /// The wait until the empty rate-limit windows reset, in seconds (uncapped).
+  var windowResetWait: Double?
+  /// Whether a generic `x-ratelimit-remaining: 0` (GitHub style) was sent.
+  var rateLimitExhausted = false
+  /// The value of `stripe-should-retry`, if sent.
+  var shouldRetry: Bool?
+  /// Lower-cased identifiers from headers.
+  var codes: [String] = []
+
+  /// Reads `headers` of a response with `status`, received at `receivedAt` (if known).
+  init(_ headers: HTTPHeaderFields, status: Int, receivedAt: Date?) {
+    var retryAfter: String?
+    var retryAfterMilliseconds: String?
+    var dateHeader: String?
+    var plainRemaining: String?
+    var plainReset: String?
+    var draftRemaining: String?
+    var draftReset: String?
+    var windowResets: [(window: Substring.UTF8View, value: String)] = []
+    var windowRemaining: [(window: Substring.UTF8View, value: String)] = []
+    for field in headers {
+      let name = field.name
+      switch name {
+      case "retry-after": retryAfter = retryAfter ?? field.value
+      case "retry-after-ms", "x-ms-retry-after-ms": retryAfterMilliseconds = field.value
+      case "date": dateHeader = field.value
+      case "x-ratelimit-remaining", "x-rate-limit-remaining": plainRemaining = field.value
+      case "x-ratelimit-reset", "x-rate-limit-reset": plainReset = field.value
+      case "ratelimit-remaining": draftRemaining = field.value
+      case "ratelimit-reset": draftReset = field.value
+      case "stripe-should-retry":
+        shouldRetry = field.value.utf8.elementsEqual("true".utf8)
+      case "x-amzn-errortype":
+        codes.append(ErrorCode.normalize(field.value.lowercased()))
+      case "www-authenticate":
+        if let code = Self.authenticateError(field.value) { codes.append(code) }
+      default:
+        // Window names are compared as UTF-8 slices: no `String` is built per header.
+        let bytes = Substring(name).utf8
+        if name.hasPrefix("x-ratelimit-reset-") {
+          windowResets.append((bytes.dropFirst(18), field.value))
+        } else if name.hasPrefix("x-ratelimit-remaining-") {
+          windowRemaining.append((bytes.dropFirst(22), field.value))
+        } else if name.hasPrefix("anthropic-ratelimit-"), name.hasSuffix("-reset") {
+          // "a" keeps Anthropic's windows apart from OpenAI's of the same name.
+          windowResets.append((Substring("a-" + name.dropFirst(20).dropLast(6)).utf8, field.value))
+        } else if name.hasPrefix("anthropic-ratelimit-"), name.hasSuffix("-remaining") {
+          windowRemaining.append(
+            (Substring("a-" + name.dropFirst(20).dropLast(10)).utf8, field.value))
+        }
+      }
+    }
+    let reference = dateHeader.flatMap(TimestampText.httpDate) ?? receivedAt?.timeIntervalSince1970
+    if let milliseconds = retryAfterMilliseconds.flatMap(DurationText.seconds) {
+      explicitWait = milliseconds / 1_000
+    } else if let retryAfter {
+      explicitWait = Self.retryAfterSeconds(retryAfter, reference: reference)
+    }
+    var longest: Double?
+    func consider(_ wait: Double?) {
+      guard let wait else { return }
+      longest = max(longest ?? wait, wait)
+    }
+    for (window, value) in windowResets
+    where windowRemaining.contains(where: {
+      $0.window.elementsEqual(window) && Self.isZero($0.value)
+    }) {
+      consider(Self.resetSeconds(value, reference: reference))
+    }
+    let plainEmpty = plainRemaining.map(Self.isZero) ?? (status == 429)
+    rateLimitExhausted = plainRemaining.map(Self.isZero) ?? false
+    if plainEmpty, let plainReset { consider(Self.resetSeconds(plainReset, reference: reference)) }
+    if draftRemaining.map(Self.isZero) ?? (status == 429), let draftReset {
+      consider(DurationText.seconds(draftReset))
+    }
+    windowResetWait = longest
+  }
+
+  /// `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 section 10.2.3).
+  static func retryAfterSeconds(_ value: String, reference: Double?) -> Double? {
+    if let seconds = DurationText.seconds(value) { return seconds }
+    guard let reference, let date = TimestampText.httpDate(value) else { return nil }
+    return max(0, date - reference)
+  }
+
+  /// A reset given as a duration (`6m0s`), an RFC 3339 time, an epoch, or delta seconds.
+  static func resetSeconds(_ value: String, reference: Double?) -> Double? {
+    if let seconds = DurationText.seconds(value) {
+      guard let epoch = TimestampText.epoch(seconds) else { return seconds }
+      return reference.map { max(0, epoch - $0) }
+    }
+    guard let reference, let time = TimestampText.rfc3339(value) else { return nil }
+    return max(0, time - reference)
+  }
+
+  private static func isZero(_ value: String) -> Bool {
+    var sawZero = false
+    for byte in value.utf8 {
+      if byte == UInt8(ascii: "0") {
+        if sawZero { return false }
+        sawZero = true
+      } else if byte != 0x20 && byte != 0x09 {
+        return false
+      }
+    }
+    return sawZero
+  }
+
+  /// The `error="..."` parameter of a `WWW-Authenticate: Bearer` challenge (RFC 6750).
+  private static func authenticateError(_ value: String) -> String? {
+    guard let range = value.range(of: "error=", options: .caseInsensitive) else { return nil }
+    let rest = value[range.upperBound...].drop(while: { $0 == "\"" })
+    let code = rest.prefix(while: { $0 != "\"" && $0 != "," && $0 != " " })
+    return code.isEmpty || code.count > 64 ? nil : code.lowercased()
+  }
+}

@@ -1,0 +1,33 @@
+import FailSafe
+import Foundation
+import Testing
+
+@Suite("Provider error corpus", .timeLimit(.minutes(1)))
+struct ProviderCorpusTests {
+  static let loaded = CorpusCase.load()
+  static let cases: [CorpusCase] = (try? loaded.get()) ?? []
+
+  @Test func corpusIsPresentAndComplete() throws {
+    let cases = try Self.loaded.get()
+    #expect(cases.count >= 48, "expected the 48-case development corpus, read \(cases.count)")
+  }
+
+  @Test(arguments: cases)
+  func classifiesCorpusCase(_ corpusCase: CorpusCase) {
+    let result = ProviderErrorClassifier().classify(corpusCase.response)
+    #expect(
+      result.disposition == corpusCase.expected,
+      "\(corpusCase.id): got \(result.description)")
+    if let expectedWait = corpusCase.retryAfterSeconds {
+      let wait = result.retryAfter.map {
+        Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18
+      }
+      #expect(wait != nil, "\(corpusCase.id): expected a wait of \(expectedWait) s, got none")
+      if let wait {
+        #expect(
+          abs(wait - expectedWait) <= 1,
+          "\(corpusCase.id): wait \(wait) s, expected \(expectedWait) s")
+      }
+    }
+  }
+}
