@@ -1,0 +1,34 @@
+/// One credential handed out by a ``CredentialPool`` for one attempt, with the breaker permit
+/// that admitted it. Report the permit's outcome exactly once.
+struct CredentialLease<Credential: Sendable, C: Clock>: Sendable where C.Duration == Duration {
+  /// Index of the member in the pool.
+  let index: Int
+  /// The credential's id.
+  let id: CredentialID
+  /// The value to send.
+  let credential: Credential
+  /// The credential's breaker.
+  let breaker: CircuitBreaker<C>
+  /// The breaker's permission for this attempt.
+  let permit: BreakerPermit
+}
+
+/// What a pool answers when asked for a credential.
+enum PoolDecision<Credential: Sendable, C: Clock>: Sendable where C.Duration == Duration {
+  /// A usable credential, admitted by its breaker.
+  case leased(CredentialLease<Credential, C>)
+  /// Every credential is dead.
+  case allDead
+  /// None can take a call now; `until` is the earliest instant one will, if any is known.
+  case unavailable(until: C.Instant?)
+}
+
+/// What the executor does after an `unauthorized` answer was dealt with by the pool.
+enum UnauthorizedResolution: Sendable {
+  /// The credential was refreshed: try it again.
+  case retry
+  /// The credential cannot be used now: move on to another.
+  case rotate(Classification)
+  /// The calling task was cancelled while waiting for the refresh.
+  case cancelled
+}

@@ -1,0 +1,239 @@
+/// Several credentials for one provider, each behind its own ``CircuitBreaker``, handed out
+/// one per attempt.
+///
+/// Selection (``CredentialSelection``) skips every credential its breaker rejects: open,
+/// half-open with its probe out, dead, paused and suspended. When none is usable the pool says
+/// so at once, with the earliest instant one becomes usable when that is known; it never hands
+/// out a credential it knows is dead.
+///
+/// With ``CredentialRefreshing``, an `unauthorized` credential is refreshed single-flight: one
+/// refresh however many callers were rejected, every caller gets the fresh value.
+///
+/// Credential values stay inside the pool: only ``CredentialID``s appear in errors and events.
+public final class CredentialPool<Credential: Sendable & Equatable, C: Clock>: Sendable
+where C.Duration == Duration {
+  private struct Member: Sendable {
+    let id: CredentialID
+    let breaker: CircuitBreaker<C>
+    /// Present when the pool refreshes credentials; then it holds the current value.
+    let refresher: RefreshCoordinator<Credential, C>?
+  }
+
+  private struct State: Sendable {
+    var cursor = 0
+    var lastFailure: [C.Instant?]
+    /// The current values of credentials that are not refreshable, by member index.
+    var values: [Credential]
+  }
+
+  private let members: [Member]
+  private let state: SanitizerVisibleMutex<State>
+  /// How the next credential is picked.
+  public let selection: CredentialSelection
+  /// The registry holding the credentials' breakers.
+  public let registry: BreakerRegistry<C>
+
+  /// Creates a pool.
+  ///
+  /// - Parameters:
+  ///   - credentials: ids and values, in round-robin order. Ids must be unique.
+  ///   - registry: where each credential's breaker lives; its clock is the pool's clock.
+  ///   - selection: how to pick among usable credentials.
+  ///   - refreshing: how to refresh `unauthorized` credentials, or `nil` to pause them instead.
+  /// - Throws: ``CredentialPoolError`` for an empty list or a repeated id.
+  public init(
+    _ credentials: [(id: CredentialID, credential: Credential)],
+    registry: BreakerRegistry<C>,
+    selection: CredentialSelection = .roundRobin,
+    refreshing: CredentialRefreshing<Credential>? = nil
+  ) throws(CredentialPoolError) {
+    guard !credentials.isEmpty else { throw .empty }
+    var seen = Set<CredentialID>()
+    for (id, _) in credentials where !seen.insert(id).inserted { throw .duplicateID(id) }
+    // The registry does not expose its clock; every breaker it makes carries it.
+    let clock = registry.breaker(for: credentials[0].id).clock
+    members = credentials.map { id, credential in
+      let coordinator = refreshing.map { refreshing in
+        RefreshCoordinator(
+          credential: credential, policy: refreshing.policy, classifier: refreshing.classifier,
+          clock: clock
+        ) { stale in try await refreshing.refresh(id, stale) }
+      }
+      return Member(id: id, breaker: registry.breaker(for: id), refresher: coordinator)
+    }
+    state = SanitizerVisibleMutex(
+      State(
+        lastFailure: Array(repeating: nil, count: credentials.count),
+        values: credentials.map(\.credential)))
+    self.selection = selection
+    self.registry = registry
+  }
+
+  /// Creates a pool from a literal list of ids and values, in round-robin order:
+  /// `CredentialPool(["primary": key1, "backup": key2], registry: registry)`.
+  ///
+  /// - Throws: ``CredentialPoolError`` for an empty list or a repeated id.
+  public convenience init(
+    _ credentials: KeyValuePairs<CredentialID, Credential>,
+    registry: BreakerRegistry<C>,
+    selection: CredentialSelection = .roundRobin,
+    refreshing: CredentialRefreshing<Credential>? = nil
+  ) throws(CredentialPoolError) {
+    try self.init(
+      credentials.map { (id: $0.key, credential: $0.value) }, registry: registry,
+      selection: selection, refreshing: refreshing)
+  }
+
+  /// Creates a pool of one credential.
+  public convenience init(
+    id: CredentialID, credential: Credential, registry: BreakerRegistry<C>,
+    refreshing: CredentialRefreshing<Credential>? = nil
+  ) {
+    // One credential can be neither empty nor duplicated.
+    try! self.init([(id, credential)], registry: registry, refreshing: refreshing)
+  }
+
+  /// The clock every breaker of the pool reads.
+  public var clock: C { members[0].breaker.clock }
+
+  /// The credentials' ids, in round-robin order.
+  public var ids: [CredentialID] { members.map(\.id) }
+
+  /// The breaker of credential `id`, or `nil` if the pool has no such credential.
+  public func breaker(for id: CredentialID) -> CircuitBreaker<C>? {
+    members.first { $0.id == id }?.breaker
+  }
+
+  /// Installs a new value for credential `id` (rotated secret, re-issued key): the breaker
+  /// closes with its history cleared, a dead or paused refresher is revived. Returns whether
+  /// the pool has that id.
+  @discardableResult
+  public func replace(_ id: CredentialID, with credential: Credential) -> Bool {
+    guard let index = members.firstIndex(where: { $0.id == id }) else { return false }
+    let member = members[index]
+    state.withLock { $0.values[index] = credential }
+    member.refresher?.replace(with: credential)
+    member.breaker.credentialReplaced()
+    return true
+  }
+
+  /// Resumes a paused credential: its breaker and its refresher. Returns whether it was paused.
+  @discardableResult
+  public func resume(_ id: CredentialID) -> Bool {
+    guard let member = members.first(where: { $0.id == id }) else { return false }
+    member.refresher?.resume()
+    return member.breaker.resume()
+  }
+
+  /// Picks a credential whose breaker admits a call now, skipping `excluded` ids.
+  func lease(excluding excluded: Set<CredentialID> = []) -> PoolDecision<Credential, C> {
+    var earliest: C.Instant?
+    var allDead = true
+    let count = members.count
+    // Round robin walks from the cursor without building an order: no allocation per lease.
+    let order = selection == .leastRecentlyFailed ? leastRecentlyFailedOrder() : nil
+    let start = order == nil ? state.withLock { $0.cursor } % count : 0
+    for step in 0..<count {
+      let index = order?[step] ?? (start + step) % count
+      let member = members[index]
+      if excluded.contains(member.id) {
+        // Not for this call, but it still decides whether "all dead" is true.
+        switch member.breaker.availability() {
+        case .dead: break
+        case .available: allDead = false
+        case .unavailable(let until, _):
+          allDead = false
+          if let until { earliest = min(earliest ?? until, until) }
+        }
+        continue
+      }
+      do {
+        let permit = try member.breaker.acquire()
+        state.withLock { $0.cursor = (index + 1) % members.count }
+        return .leased(
+          CredentialLease(
+            index: index, id: member.id, credential: current(index), breaker: member.breaker,
+            permit: permit))
+      } catch {
+        guard error.state != .dead else { continue }
+        allDead = false
+        if let reopenAt = error.reopenAt { earliest = min(earliest ?? reopenAt, reopenAt) }
+      }
+    }
+    return allDead ? .allDead : .unavailable(until: earliest)
+  }
+
+  /// The value to send for member `index` now.
+  private func current(_ index: Int) -> Credential {
+    if let refresher = members[index].refresher { return refresher.current }
+    return state.withLock { $0.values[index] }
+  }
+
+  /// Remembers that credential `lease` just failed, for least-recently-failed selection.
+  func noteFailure(of lease: CredentialLease<Credential, C>) {
+    let now = clock.now
+    state.withLock { $0.lastFailure[lease.index] = now }
+  }
+
+  /// Deals with an `unauthorized` answer on `lease`: refreshes single-flight if the pool can,
+  /// otherwise pauses the credential, and reports the permit's outcome.
+  func resolveUnauthorized(
+    _ lease: CredentialLease<Credential, C>, _ classification: Classification, mayRefresh: Bool
+  ) async -> UnauthorizedResolution {
+    let breaker = lease.breaker
+    guard mayRefresh, let coordinator = members[lease.index].refresher else {
+      breaker.recordFailure(lease.permit, classification)
+      return .rotate(classification)
+    }
+    let outcome: RefreshCoordinator<Credential, C>.Outcome
+    do {
+      outcome = try await coordinator.refresh(replacing: lease.credential)
+    } catch {
+      breaker.recordCancellation(lease.permit)
+      return .cancelled
+    }
+    switch outcome {
+    case .refreshed:
+      // A successful refresh is not a verdict on the call: neutral for the breaker, and a
+      // breaker paused earlier for this credential is closed again.
+      breaker.recordCancellation(lease.permit)
+      if breaker.state == .paused { breaker.credentialReplaced() }
+      return .retry
+    case .dead(let verdict):
+      breaker.recordFailure(lease.permit, verdict)
+      return .rotate(verdict)
+    case .paused:
+      breaker.recordFailure(lease.permit, classification)
+      return .rotate(classification)
+    case .failed(let verdict):
+      // Not yet enough failures to pause: the credential stays usable for later calls.
+      breaker.recordCancellation(lease.permit)
+      return .rotate(verdict)
+    case .unavailable(let until, let busy):
+      // The token endpoint is busy: keep the credential out until a refresh may be tried.
+      let wait = max(clock.now.duration(to: until), .zero)
+      let verdict = Classification(
+        disposition: .retryable, reason: busy.reason, retryAfter: wait,
+        evidence: "refresh endpoint busy: \(busy.evidence)")
+      breaker.recordFailure(lease.permit, verdict)
+      return .rotate(verdict)
+    }
+  }
+
+  /// Member indices, never-failed first, then by oldest failure; ties in round-robin order.
+  private func leastRecentlyFailedOrder() -> [Int] {
+    let count = members.count
+    return state.withLock { state in
+      let start = state.cursor % count
+      let failures = state.lastFailure
+      return (0..<count).map { (start + $0) % count }.enumerated().sorted { lhs, rhs in
+        switch (failures[lhs.element], failures[rhs.element]) {
+        case (nil, nil): return lhs.offset < rhs.offset
+        case (nil, _): return true
+        case (_, nil): return false
+        case (let left?, let right?): return left == right ? lhs.offset < rhs.offset : left < right
+        }
+      }.map(\.element)
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/// The bookkeeping of one ``RetryExecutor/run(_:)`` call.
+struct RetryCall<C: Clock> where C.Duration == Duration {
+  let deadlineAt: C.Instant?
+  let credentialWait: Duration
+  /// How long to wait before looking again when no credential is usable and nobody knows until
+  /// when: the backoff's base, at least 100 ms so that looking again cannot spin.
+  let pollInterval: Duration
+  var attempts = 0
+  var retryableSends = 0
+  var excluded = Set<CredentialID>()
+  var refreshed = Set<CredentialID>()
+  var withdrawal: RetryBudget.Withdrawal?
+  var previousBackoff: Duration?
+  var waited: Duration = .zero
+  /// Set after a retry's backoff: the next lease may wait once for a breaker to reopen.
+  var awaitsRetry = false
+  var first: AttemptFailure?
+  var last: AttemptFailure?
+
+  init(start: C.Instant, configuration: RetryConfiguration) {
+    deadlineAt = configuration.deadline.map { start.advanced(by: max($0, .zero)) }
+    credentialWait = max(configuration.credentialWait, .zero)
+    pollInterval = max(configuration.backoff.base, .milliseconds(100))
+  }
+
+  func isPastDeadline(_ now: C.Instant) -> Bool { deadlineAt.map { now >= $0 } ?? false }
+
+  func wouldPassDeadline(_ instant: C.Instant) -> Bool { deadlineAt.map { instant >= $0 } ?? false }
+
+  /// The time left until the deadline, or `nil` without one.
+  func remaining(at now: C.Instant) -> Duration? {
+    deadlineAt.map { max(now.duration(to: $0), .zero) }
+  }
+
+  /// When a retry whose backoff has ended should try again because a breaker reopens then, or
+  /// `nil`: only right after a backoff, for a known instant before the deadline.
+  func retryReopenTarget(until: C.Instant?, now: C.Instant) -> C.Instant? {
+    guard awaitsRetry, let until, until > now, !wouldPassDeadline(until) else { return nil }
+    return until
+  }
+
+  /// The instant to wake up and look for a credential again, or `nil` to stop now.
+  func credentialWaitTarget(until: C.Instant?, now: C.Instant) -> C.Instant? {
+    let allowance = credentialWait - waited
+    guard allowance > .zero else { return nil }
+    var target = until ?? now.advanced(by: pollInterval)
+    if target <= now { target = now.advanced(by: pollInterval) }
+    guard now.duration(to: target) <= allowance, !wouldPassDeadline(target) else { return nil }
+    return target
+  }
+
+  mutating func record(_ classification: Classification, error: (any Error)?, on id: CredentialID) {
+    let failure = AttemptFailure(
+      attempt: attempts, credential: id, classification: classification, error: error)
+    if first == nil { first = failure }
+    last = failure
+  }
+
+  func stop(_ reason: RetryStopReason<C.Instant>) -> RetryFailure<C.Instant> {
+    RetryFailure(reason: reason, attempts: attempts, firstFailure: first, lastFailure: last)
+  }
+}

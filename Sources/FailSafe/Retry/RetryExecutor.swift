@@ -1,0 +1,291 @@
+/// Runs an operation with a credential from a ``CredentialPool`` and decides, from each
+/// classified outcome, whether to return, retry, rotate, refresh or stop.
+///
+/// | outcome | breaker | the call |
+/// |---|---|---|
+/// | success | success | returns the value; the ``RetryBudget`` is refunded |
+/// | `fatal` | untouched | stops: ``RetryStopReason/fatal`` |
+/// | `permanent` | dead | moves on to another credential, no attempt spent |
+/// | `quotaExhausted` | suspended | moves on to another credential, no attempt spent |
+/// | `unauthorized` | refreshed, or paused | retries once with the refreshed credential, or moves on |
+/// | `retryable` | failure counted | retries after the provider's wait or the backoff, spending an attempt; or, if this credential's breaker opened and another is usable, moves there at once without spending one; either way paid from the budget |
+/// | cancelled | neutral | stops: ``RetryStopReason/cancelled`` |
+///
+/// No credential is ever sent once its breaker rejects it. When no credential is usable the
+/// call stops at once with the earliest instant one becomes usable (or waits up to
+/// ``RetryConfiguration/credentialWait`` for it); a retry whose backoff ended before the
+/// breaker reopens waits for the reopening instead, once, if the deadline allows. Every wait honours cancellation at once, and
+/// no wait or attempt runs past ``RetryConfiguration/deadline``.
+///
+/// One executor serves every caller of a service: share it, so its budget and its pool's
+/// breakers see all the traffic. Time comes from the pool's clock only.
+public final class RetryExecutor<Credential: Sendable & Equatable, C: Clock>: Sendable
+where C.Duration == Duration {
+  /// The error ``run(_:)`` throws.
+  public typealias Failure = RetryFailure<C.Instant>
+
+  /// Where credentials come from.
+  public let pool: CredentialPool<Credential, C>
+  /// Turns every failure into a ``Classification``.
+  public let classifier: any FailureClassifying
+  /// Limits and schedule.
+  public let configuration: RetryConfiguration
+  /// The retry budget shared by every call, or `nil` for none.
+  public let budget: RetryBudget?
+  private let random: SanitizerVisibleMutex<BackoffRandomSource>
+
+  /// Creates an executor.
+  ///
+  /// - Parameters:
+  ///   - pool: the credentials and their breakers; its clock is the executor's clock.
+  ///   - classifier: classifies every thrown error and non-success response; the built-in
+  ///     ``ProviderErrorClassifier`` by default.
+  ///   - configuration: attempts, deadline, attempt timeout, backoff, credential wait.
+  ///   - budget: the retry budget; a fresh ``RetryBudget`` with the standard configuration by
+  ///     default. Pass one shared instance to executors that call the same service.
+  ///   - random: the jitter source of the backoff (seed it in tests).
+  public init(
+    pool: CredentialPool<Credential, C>,
+    classifier: any FailureClassifying = ProviderErrorClassifier(),
+    configuration: RetryConfiguration = RetryConfiguration(),
+    budget: RetryBudget? = RetryBudget(),
+    random: BackoffRandomSource = .system
+  ) {
+    self.pool = pool
+    self.classifier = classifier
+    self.configuration = configuration
+    self.budget = budget
+    self.random = SanitizerVisibleMutex(random)
+  }
+
+  /// The clock all waits use: the pool's.
+  public var clock: C { pool.clock }
+
+  /// Runs `operation` with a credential until it succeeds or the executor stops.
+  ///
+  /// `operation` is started once per attempt with the credential to use. Throw a
+  /// ``ProviderResponseError`` for a provider's non-success answer so it is classified by its
+  /// status, headers and body; any other error is classified as an error.
+  ///
+  /// - Returns: the first successful result.
+  /// - Throws: ``RetryFailure`` saying why it stopped, with the first and the last failure.
+  public func run<T: Sendable>(
+    _ operation: @escaping @Sendable (Credential) async throws -> T
+  ) async throws(Failure) -> T {
+    var call = RetryCall<C>(start: clock.now, configuration: configuration)
+    var pending: CredentialLease<Credential, C>?
+    while true {
+      let early: RetryStopReason<C.Instant>? =
+        Task.isCancelled ? .cancelled : call.isPastDeadline(clock.now) ? .deadlineExceeded : nil
+      if let early {
+        // A lease taken for an immediate retry must give its permit back (it may be a probe).
+        if let pending { pending.breaker.recordCancellation(pending.permit) }
+        throw call.stop(early)
+      }
+      let lease: CredentialLease<Credential, C>
+      if let next = pending {
+        lease = next
+        pending = nil
+      } else {
+        switch pool.lease(excluding: call.excluded) {
+        case .leased(let leased):
+          lease = leased
+        case .allDead:
+          throw call.stop(.credentialDead)
+        case .unavailable(let until):
+          let now = clock.now
+          if let reopen = call.retryReopenTarget(until: until, now: now) {
+            // A retry waits for the breaker that stopped it, once, like any other backoff.
+            call.awaitsRetry = false
+            try await sleep(until: reopen, call: &call, waitingForCredential: false)
+            continue
+          }
+          guard let wakeAt = call.credentialWaitTarget(until: until, now: now) else {
+            throw call.stop(.credentialsUnavailable(until: until))
+          }
+          try await sleep(until: wakeAt, call: &call, waitingForCredential: true)
+          continue
+        }
+      }
+      call.awaitsRetry = false
+
+      call.attempts += 1
+      let outcome = await attempt(operation, with: lease.credential, call: call)
+      switch outcome {
+      case .success(let value):
+        lease.breaker.recordSuccess(lease.permit)
+        budget?.recordSuccess(after: call.withdrawal)
+        return value
+      case .cancelled:
+        lease.breaker.recordCancellation(lease.permit)
+        throw call.stop(.cancelled)
+      case .deadlineReached(let classification):
+        // Cut short by our own deadline: says nothing about the credential.
+        lease.breaker.recordCancellation(lease.permit)
+        call.record(classification, error: nil, on: lease.id)
+        throw call.stop(.deadlineExceeded)
+      case .failed(let classification, let error):
+        call.record(classification, error: error, on: lease.id)
+        pool.noteFailure(of: lease)
+        pending = try await decide(after: classification, on: lease, call: &call)
+      }
+    }
+  }
+
+  /// Reports a failed attempt to its breaker and decides what comes next: a lease to use at
+  /// once, `nil` to ask the pool again, or a stop.
+  private func decide(
+    after classification: Classification, on lease: CredentialLease<Credential, C>,
+    call: inout RetryCall<C>
+  ) async throws(Failure) -> CredentialLease<Credential, C>? {
+    switch classification.disposition {
+    case .fatal:
+      lease.breaker.recordFailure(lease.permit, classification)
+      throw call.stop(.fatal)
+    case .permanent, .quotaExhausted:
+      // A verdict on the credential, not on the request: rotate without spending an attempt.
+      lease.breaker.recordFailure(lease.permit, classification)
+      call.excluded.insert(lease.id)
+      return nil
+    case .unauthorized:
+      let mayRefresh = call.refreshed.insert(lease.id).inserted
+      switch await pool.resolveUnauthorized(lease, classification, mayRefresh: mayRefresh) {
+      case .retry:
+        return nil
+      case .rotate:
+        call.excluded.insert(lease.id)
+        return nil
+      case .cancelled:
+        throw call.stop(.cancelled)
+      }
+    case .retryable:
+      lease.breaker.recordFailure(lease.permit, classification)
+      // If this credential's breaker opened and another credential can take the call now, the
+      // retry moves there at once: a rotation, which spends no attempt (the budget still pays).
+      var immediate: CredentialLease<Credential, C>?
+      if lease.breaker.availability() != .available,
+        case .leased(let other) = pool.lease(excluding: call.excluded.union([lease.id]))
+      {
+        immediate = other
+      }
+      let now = clock.now
+      var wait = Duration.zero
+      if immediate == nil {
+        call.retryableSends += 1
+        if call.retryableSends >= configuration.effectiveMaxAttempts {
+          throw call.stop(.attemptsExhausted)
+        }
+        wait = classification.retryAfter.map { max($0, .zero) } ?? nextBackoff(&call)
+        if call.wouldPassDeadline(now.advanced(by: wait)) { throw call.stop(.deadlineExceeded) }
+      }
+      if let budget {
+        guard let withdrawal = budget.withdrawRetry(after: classification.reason) else {
+          if let immediate { immediate.breaker.recordCancellation(immediate.permit) }
+          throw call.stop(.budgetExhausted)
+        }
+        call.withdrawal = withdrawal
+      }
+      if let immediate { return immediate }
+      try await sleep(until: now.advanced(by: wait), call: &call, waitingForCredential: false)
+      call.awaitsRetry = true
+      return nil
+    }
+  }
+
+  private func nextBackoff(_ call: inout RetryCall<C>) -> Duration {
+    let streak = call.retryableSends
+    let previous = call.previousBackoff
+    let wait = random.withLock { random in
+      configuration.backoff.cooldown(forStreak: streak, previous: previous, using: &random)
+    }
+    call.previousBackoff = wait
+    return wait
+  }
+
+  /// Sleeps until `wakeAt`; cancellation ends the call at once.
+  private func sleep(
+    until wakeAt: C.Instant, call: inout RetryCall<C>, waitingForCredential: Bool
+  ) async throws(Failure) {
+    let before = clock.now
+    do {
+      try await clock.sleep(until: wakeAt, tolerance: nil)
+    } catch {
+      throw call.stop(.cancelled)
+    }
+    if waitingForCredential { call.waited += before.duration(to: clock.now) }
+  }
+
+  /// Runs one attempt, bounded by the attempt timeout and the deadline.
+  private func attempt<T: Sendable>(
+    _ operation: @escaping @Sendable (Credential) async throws -> T, with credential: Credential,
+    call: RetryCall<C>
+  ) async -> AttemptOutcome<T> {
+    let now = clock.now
+    var limit = configuration.attemptTimeout.map { max($0, .zero) }
+    var limitIsDeadline = false
+    if let remaining = call.remaining(at: now), limit.map({ remaining <= $0 }) ?? true {
+      limit = remaining
+      limitIsDeadline = true
+    }
+    let timedOut = Classification(
+      disposition: .retryable, reason: .timeout,
+      evidence: limitIsDeadline ? "call deadline reached" : "attempt timed out")
+    guard let limit else {
+      do {
+        return .success(try await operation(credential))
+      } catch {
+        return outcome(of: error)
+      }
+    }
+    let clock = self.clock
+    let raced = await withTaskGroup(of: AttemptRace<T>?.self) { group in
+      group.addTask {
+        do {
+          return .finished(.success(try await operation(credential)))
+        } catch {
+          return .finished(.failure(error))
+        }
+      }
+      group.addTask {
+        do {
+          try await clock.sleep(until: now.advanced(by: limit), tolerance: nil)
+          return .timedOut
+        } catch {
+          return nil
+        }
+      }
+      var first: AttemptRace<T>?
+      while first == nil, let next = await group.next() { first = next }
+      group.cancelAll()
+      return first ?? .timedOut
+    }
+    switch raced {
+    case .finished(.success(let value)): return .success(value)
+    case .finished(.failure(let error)): return outcome(of: error)
+    case .timedOut:
+      if Task.isCancelled { return .cancelled }
+      return limitIsDeadline ? .deadlineReached(timedOut) : .failed(timedOut, error: nil)
+    }
+  }
+
+  private func outcome<T>(of error: any Error) -> AttemptOutcome<T> {
+    if Task.isCancelled || error is CancellationError { return .cancelled }
+    let classification = classifier.classify(thrown: error)
+    if classification.reason == .cancelled { return .cancelled }
+    return .failed(classification, error: error)
+  }
+}
+
+/// How one attempt ended.
+private enum AttemptOutcome<T> {
+  case success(T)
+  case failed(Classification, error: (any Error)?)
+  case deadlineReached(Classification)
+  case cancelled
+}
+
+/// The first finisher of an attempt raced against its time limit.
+private enum AttemptRace<T: Sendable>: Sendable {
+  case finished(Result<T, any Error>)
+  case timedOut
+}
