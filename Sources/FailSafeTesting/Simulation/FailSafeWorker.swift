@@ -2,7 +2,7 @@ import FailSafe
 import Synchronization
 
 /// The incident's worker rewritten on FailSafe: every request goes through one shared
-/// ``RetryExecutor`` whose ``CredentialPool`` keeps a ``CircuitBreaker`` per credential and
+/// `RetryExecutor` whose `CredentialPool` keeps a `CircuitBreaker` per credential and
 /// refreshes OAuth tokens single-flight, all on the simulation's clock.
 ///
 /// This is the library itself, not a model of it: the breaker policy, retry configuration,
