@@ -70,6 +70,19 @@ struct SimulateCommandTests {
     #expect(svg.hasSuffix("</svg>\n"))
   }
 
+  @Test func svgIntoAFileDrawsTheOneSelectedScenario() async throws {
+    let file = FileManager.default.temporaryDirectory
+      .appendingPathComponent("failsafe-simulate-\(UUID().uuidString).svg")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let capture = CapturedCommandIO()
+    let status = await FailSafeCommandLine.run(
+      ["simulate", "--scenario", "flat-ttl", "--svg", file.path, "--json"], io: capture.io)
+    #expect(status == ExitStatus.success)
+    let svg = try String(contentsOf: file, encoding: .utf8)
+    #expect(svg.contains("flat-ttl: naive worker vs FailSafe"))
+    #expect(capture.output.hasPrefix("["))
+  }
+
   @Test func helpListsTheScenarios() async {
     let capture = CapturedCommandIO()
     let status = await FailSafeCommandLine.run(["simulate", "--help"], io: capture.io)

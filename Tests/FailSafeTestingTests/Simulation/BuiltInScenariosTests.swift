@@ -54,4 +54,15 @@ struct BuiltInScenariosTests {
     #expect(naive.requestsAfterDead >= 50)
     #expect(naive.jobsCompleted == naive.jobsSubmitted)
   }
+
+  @Test func oauthOnFailSafeNeverBurnsTheSingleUseRefreshTokenAndRecovers() async throws {
+    let scenario = try #require(SimulationScenario.builtIn(named: "oauth-429"))
+    let outcome = await runner.run(scenario)
+    let failSafe = outcome.failSafe
+    #expect(!failSafe.requests.contains { $0.response == ProviderResponses.oauthInvalidGrant })
+    // Every poll after the recovery succeeds; the first within one poll interval.
+    #expect(failSafe.report.jobsCompleted == outcome.naive.report.jobsCompleted)
+    #expect(try #require(failSafe.report.recoverySeconds) < 120)
+    #expect(failSafe.report.upstreamRequests < outcome.naive.report.upstreamRequests)
+  }
 }
