@@ -17,6 +17,10 @@ let package = Package(
     .target(name: "FailSafeCommands", dependencies: ["FailSafe", "FailSafeTesting"]),
     .executableTarget(name: "failsafe", dependencies: ["FailSafeCommands"]),
     .testTarget(name: "FailSafeTests", dependencies: ["FailSafe", "FailSafeTesting"]),
+    // A child process for the state store's kill-during-write and two-process tests.
+    .executableTarget(
+      name: "FailSafeStateTestHelper", dependencies: ["FailSafe", "FailSafeTesting"],
+      path: "Tests/FailSafeStateTestHelper"),
     .testTarget(name: "FailSafeTestingTests", dependencies: ["FailSafeTesting"]),
     .testTarget(name: "FailSafeCommandsTests", dependencies: ["FailSafeCommands"]),
   ],

@@ -4,7 +4,7 @@ import FailSafe
 public enum FailSafeCommandLine {
   /// Every subcommand, in the order `--help` lists them.
   public static let subcommands: [any Subcommand] = [
-    SimulateCommand(classifier: ProviderErrorClassifier()), ClassifyCommand(),
+    SimulateCommand(classifier: ProviderErrorClassifier()), ClassifyCommand(), StateCommand(),
   ]
 
   /// Runs the command line `arguments` (without the program name) and returns the exit status.

@@ -1,0 +1,203 @@
+import FailSafe
+import Foundation
+
+/// `failsafe state`: shows a breaker state file, and revives, resets or pauses a credential in
+/// it, through the same lock, atomic write and merge rules the workers use.
+///
+/// Edits are recorded as operator actions dated after the entry they replace, so a worker that
+/// still holds the old state in memory cannot undo them at its next save (see FailSafe's
+/// `StateMerge`).
+public struct StateCommand: Subcommand {
+  /// `state`.
+  public let name = "state"
+  /// One line for `failsafe --help`.
+  public let summary = "Show a breaker state file; revive, reset or pause a credential in it."
+  /// The source of "now" for operator actions and for "reopens in".
+  public var wallClock: WallClock
+
+  /// Creates the command; `wallClock` dates operator actions.
+  public init(wallClock: WallClock = .system) { self.wallClock = wallClock }
+
+  /// The full help text.
+  public var help: String {
+    """
+    USAGE: failsafe state <action> FILE [ID] [--json]
+
+    Operates on a breaker state file shared by worker processes.
+
+    ACTIONS:
+      show FILE [--json]   List every credential: state, streak, reopen time, why it is held,
+                           and the first error (redacted). Dead and paused credentials first.
+      revive FILE ID       Put a dead or paused credential back in rotation (closed, streak
+                           cleared). Wins over workers that still remember it as dead.
+      reset FILE ID        Clear the streak, cooldown, counters and first error of a credential
+                           that is not dead or paused.
+      pause FILE ID        Take a credential out of rotation until it is revived.
+
+    A damaged file is shown as far as it can be read, with a warning per problem and exit
+    status 1. Edits repair it and keep a copy of the damaged bytes in FILE.damaged.
+
+    """
+  }
+
+  /// Runs `state <action> ...`.
+  public func run(arguments: [String], io: CommandIO) async -> Int32 {
+    let json = arguments.contains("--json")
+    let positional = arguments.filter { $0 != "--json" }
+    if let flag = positional.first(where: { $0.hasPrefix("-") && $0.count > 1 }) {
+      return usage("unknown option '\(flag)'", io: io)
+    }
+    guard let action = positional.first else { return usage("missing action", io: io) }
+    let operands = Array(positional.dropFirst())
+    switch action {
+    case "show":
+      guard operands.count == 1 else { return usage("'show' takes one FILE", io: io) }
+      return show(path: operands[0], json: json, io: io)
+    case "revive", "reset", "pause":
+      guard operands.count == 2 else { return usage("'\(action)' takes FILE and ID", io: io) }
+      guard !json else { return usage("--json goes with 'show'", io: io) }
+      return edit(action: action, path: operands[0], id: operands[1], io: io)
+    default:
+      return usage("unknown action '\(action)'", io: io)
+    }
+  }
+
+  private func usage(_ problem: String, io: CommandIO) -> Int32 {
+    io.writeError(
+      "failsafe state: \(problem). Run 'failsafe state --help' for usage.\n")
+    return ExitStatus.usage
+  }
+
+  private func fail(_ message: String, io: CommandIO) -> Int32 {
+    io.writeError("failsafe state: \(message)\n")
+    return ExitStatus.failure
+  }
+
+  private func warn(_ diagnostics: [StateDiagnostic], path: String, io: CommandIO) {
+    for diagnostic in diagnostics {
+      io.writeError("warning: \(path): \(diagnostic)\n")
+    }
+  }
+
+  // MARK: show
+
+  private func show(path: String, json: Bool, io: CommandIO) -> Int32 {
+    let store = FileBreakerStateStore(path: path, wallClock: wallClock)
+    guard store.exists else { return fail("no state file at '\(path)'", io: io) }
+    let reading: StateDocumentReading
+    do {
+      reading = try store.load()
+    } catch {
+      return fail("\(error)", io: io)
+    }
+    guard reading.isStateFile else {
+      warn(reading.diagnostics, path: path, io: io)
+      return fail("'\(path)' does not look like a FailSafe state file", io: io)
+    }
+    if json {
+      do {
+        io.write(String(decoding: try reading.document.encoded(), as: UTF8.self) + "\n")
+      } catch {
+        return fail("cannot encode the state as JSON: \(error)", io: io)
+      }
+    } else {
+      io.write(StateTable(document: reading.document, now: wallClock.now()).text)
+    }
+    warn(reading.diagnostics, path: path, io: io)
+    if reading.isDamaged {
+      io.writeError(
+        "failsafe state: '\(path)' is damaged; showing what could be read "
+          + "(unreadable states are shown as paused)\n")
+      return ExitStatus.failure
+    }
+    return ExitStatus.success
+  }
+
+  // MARK: edits
+
+  private struct EditRefused: Error {
+    let message: String
+  }
+
+  private func edit(action: String, path: String, id: String, io: CommandIO) -> Int32 {
+    guard !id.isEmpty, id.utf8.count <= PersistedStateDocument.maximumCredentialIDLength else {
+      return usage(
+        "ID must be 1 to \(PersistedStateDocument.maximumCredentialIDLength) bytes", io: io)
+    }
+    let store = FileBreakerStateStore(path: path, wallClock: wallClock)
+    guard store.exists else { return fail("no state file at '\(path)'", io: io) }
+    let now = wallClock.now()
+    var before: PersistedCredentialState?
+    let reading: StateDocumentReading
+    do {
+      reading = try store.update { document in
+        before = document.credentials[id]
+        document.credentials[id] = try edited(action: action, entry: before, id: id, now: now)
+      }
+    } catch let refused as EditRefused {
+      return fail(refused.message, io: io)
+    } catch {
+      return fail("\(error)", io: io)
+    }
+    warn(reading.diagnostics, path: path, io: io)
+    if reading.isDamaged {
+      io.writeError(
+        "failsafe state: '\(path)' was damaged and has been repaired; the damaged bytes are in "
+          + "'\(store.damagedCopyPath)'\n")
+    }
+    let shown = StateTable.display(id)
+    let previous = before.map { entry in
+      entry.reason.map { "\(entry.status): \($0)" } ?? "\(entry.status)"
+    }
+    switch action {
+    case "revive": io.write("revived '\(shown)' (was \(previous ?? "unknown"))\n")
+    case "reset": io.write("reset '\(shown)' (was \(previous ?? "unknown"))\n")
+    default: io.write("paused '\(shown)' (was \(previous ?? "not in the file"))\n")
+    }
+    return ExitStatus.success
+  }
+
+  /// The entry after `action`. The action is dated after the entry it replaces, so it wins
+  /// every merge with a copy of that entry even if clocks disagree by a little.
+  private func edited(
+    action: String, entry: PersistedCredentialState?, id: String, now: Date
+  ) throws -> PersistedCredentialState {
+    let shown = StateTable.display(id)
+    let at = max(now, (entry?.updatedAt ?? now).addingTimeInterval(0.001))
+    switch action {
+    case "revive":
+      guard var entry else { throw EditRefused(message: "no credential '\(shown)' in the file") }
+      entry.status = .closed
+      entry.consecutiveFailures = 0
+      entry.streak = 0
+      entry.reopenAt = nil
+      entry.reason = nil
+      entry.firstError = nil
+      entry.updatedAt = at
+      entry.lastOperatorAction = OperatorAction(kind: .revive, at: at)
+      return entry
+    case "reset":
+      guard var entry else { throw EditRefused(message: "no credential '\(shown)' in the file") }
+      guard !entry.status.isHeld else {
+        throw EditRefused(
+          message:
+            "'\(shown)' is \(entry.status)\(entry.reason.map { " (\($0))" } ?? ""); "
+            + "use 'failsafe state revive' to put it back in rotation")
+      }
+      entry = PersistedCredentialState(
+        status: .closed, updatedAt: at, lastOperatorAction: OperatorAction(kind: .reset, at: at))
+      return entry
+    default:
+      if entry?.status == .dead {
+        throw EditRefused(message: "'\(shown)' is dead already; nothing to pause")
+      }
+      var paused = entry ?? PersistedCredentialState(status: .paused, updatedAt: at)
+      paused.status = .paused
+      paused.reopenAt = nil
+      if paused.reason == nil || entry?.status.isHeld == false { paused.reason = "operatorPause" }
+      paused.updatedAt = at
+      paused.lastOperatorAction = OperatorAction(kind: .pause, at: at)
+      return paused
+    }
+  }
+}

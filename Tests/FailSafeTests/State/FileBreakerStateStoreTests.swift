@@ -1,0 +1,210 @@
+import Dispatch
+import FailSafe
+import Foundation
+import Synchronization
+import Testing
+
+@Suite("file state store", .timeLimit(.minutes(1)))
+struct FileBreakerStateStoreTests {
+  typealias F = StateFixtures
+
+  func withDirectory(_ body: (String) throws -> Void) throws {
+    let directory = try F.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try body(directory)
+  }
+
+  func inode(_ path: String) throws -> UInt64 {
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    return (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
+  }
+
+  @Test func aMissingFileLoadsAsEmptyAndASaveCreatesIt() throws {
+    try withDirectory { directory in
+      let store = FileBreakerStateStore(
+        path: directory + "/state.json", wallClock: .fixed(F.at(99)))
+      #expect(!store.exists)
+      let empty = try store.load()
+      #expect(empty.document.credentials.isEmpty)
+      #expect(empty.diagnostics.isEmpty)
+      let saved = try store.save(F.sampleDocument)
+      #expect(saved.document.credentials == F.sampleDocument.credentials)
+      let loaded = try store.load()
+      #expect(loaded.diagnostics.isEmpty)
+      #expect(loaded.document.credentials == F.sampleDocument.credentials)
+      #expect(loaded.document.savedAt == F.at(99))
+      #expect(!FileManager.default.fileExists(atPath: store.temporaryPath))
+    }
+  }
+
+  @Test func twoStoresOnOneFileMergeInsteadOfOverwriting() throws {
+    try withDirectory { directory in
+      let path = directory + "/state.json"
+      let first = FileBreakerStateStore(path: path)
+      let second = FileBreakerStateStore(path: path)
+      _ = try first.save(PersistedStateDocument(credentials: ["a": F.entry(.dead, updated: 10)]))
+      let merged = try second.save(
+        PersistedStateDocument(credentials: [
+          "a": F.entry(.closed, updated: 20), "b": F.entry(.closed, updated: 20),
+        ]))
+      #expect(merged.document.credentials["a"]?.status == .dead)
+      #expect(try first.load().document.credentials.keys.sorted() == ["a", "b"])
+    }
+  }
+
+  @Test func anUnchangedSaveDoesNotRewriteTheFile() throws {
+    try withDirectory { directory in
+      let store = FileBreakerStateStore(path: directory + "/state.json")
+      _ = try store.save(F.sampleDocument)
+      let before = try inode(store.path)
+      // The caller's copy has sub-millisecond dates; the file has milliseconds: still no write.
+      var document = F.sampleDocument
+      document.credentials["fine-key"]?.updatedAt = F.at(30.000_2)
+      _ = try store.save(document)
+      _ = try store.save(try store.load().document)
+      #expect(try inode(store.path) == before)
+      _ = try store.save(PersistedStateDocument(credentials: ["new": F.entry(.closed)]))
+      #expect(try inode(store.path) != before)
+    }
+  }
+
+  @Test func aDamagedFileIsCopiedAsideBeforeItIsRepaired() throws {
+    try withDirectory { directory in
+      let store = FileBreakerStateStore(path: directory + "/state.json")
+      let damaged = #"{"version": 1, "credentials": {"a": {"state": "dead", "consecutiveFa"#
+      try damaged.write(toFile: store.path, atomically: false, encoding: .utf8)
+      let reading = try store.save(
+        PersistedStateDocument(credentials: ["b": F.entry(.closed, updated: 1)]))
+      #expect(reading.isDamaged)
+      #expect(reading.document.credentials["a"]?.status == .dead)
+      #expect(try String(contentsOfFile: store.damagedCopyPath, encoding: .utf8) == damaged)
+      let repaired = try store.load()
+      #expect(!repaired.isDamaged)
+      #expect(repaired.document.credentials.keys.sorted() == ["a", "b"])
+    }
+  }
+
+  @Test func aFileFromANewerVersionIsNeverOverwritten() throws {
+    try withDirectory { directory in
+      let store = FileBreakerStateStore(path: directory + "/state.json")
+      let newer = #"{"version": 2, "credentials": {}, "somethingNew": true}"#
+      try newer.write(toFile: store.path, atomically: false, encoding: .utf8)
+      #expect(throws: StateStoreError.newerVersion(path: store.path, version: 2)) {
+        _ = try store.save(F.sampleDocument)
+      }
+      #expect(try String(contentsOfFile: store.path, encoding: .utf8) == newer)
+      #expect(try store.load().document.isFromNewerVersion)
+    }
+  }
+
+  @Test func aFileThatIsNotAStateFileIsNeverOverwritten() throws {
+    try withDirectory { directory in
+      let store = FileBreakerStateStore(path: directory + "/config.yaml")
+      let foreign = "server:\n  port: 8080\n"
+      try foreign.write(toFile: store.path, atomically: false, encoding: .utf8)
+      #expect(throws: StateStoreError.notAStateFile(path: store.path)) {
+        _ = try store.save(F.sampleDocument)
+      }
+      #expect(try String(contentsOfFile: store.path, encoding: .utf8) == foreign)
+      // An empty file is a state file that lost its content: it is repaired.
+      try "".write(toFile: store.path, atomically: false, encoding: .utf8)
+      _ = try store.save(F.sampleDocument)
+      #expect(try store.load().document.credentials.count == 3)
+    }
+  }
+
+  @Test func aDirectoryOrAnUnreadablePathIsAClearError() throws {
+    try withDirectory { directory in
+      let store = FileBreakerStateStore(path: directory)
+      #expect(throws: StateStoreError.notARegularFile(path: directory)) { _ = try store.load() }
+      let nowhere = FileBreakerStateStore(path: directory + "/missing/dir/state.json")
+      #expect(throws: StateStoreError.self) { _ = try nowhere.save(F.sampleDocument) }
+      do {
+        _ = try nowhere.save(F.sampleDocument)
+      } catch {
+        #expect("\(error)".contains("No such file or directory"))
+      }
+    }
+  }
+
+  @Test func anOversizedFileIsReadUpToTheLimitAndReported() throws {
+    try withDirectory { directory in
+      var store = FileBreakerStateStore(path: directory + "/state.json")
+      _ = try store.save(F.sampleDocument)
+      let size = try Data(contentsOf: URL(fileURLWithPath: store.path)).count
+      store.maximumFileBytes = size / 2
+      let reading = try store.load()
+      #expect(reading.isDamaged)
+      #expect(reading.diagnostics.first?.message.contains("larger than") == true)
+    }
+  }
+
+  @Test func theFileIsBoundedAcrossSaves() throws {
+    try withDirectory { directory in
+      let store = FileBreakerStateStore(
+        path: directory + "/state.json", sizeBound: StateSizeBound(maximumEntries: 10))
+      for round in 0..<5 {
+        var document = PersistedStateDocument()
+        for index in 0..<10 {
+          document.credentials["r\(round)-\(index)"] = F.entry(
+            index == 0 ? .dead : .closed, updated: Double(round * 10 + index))
+        }
+        _ = try store.save(document)
+      }
+      let loaded = try store.load().document
+      #expect(loaded.credentials.count == 10)
+      #expect((0..<5).allSatisfy { loaded.credentials["r\($0)-0"]?.status == .dead })
+    }
+  }
+
+  @Test func concurrentSaversLoseNothing() throws {
+    try withDirectory { directory in
+      let path = directory + "/state.json"
+      let failures = LockedFailures()
+      DispatchQueue.concurrentPerform(iterations: 8) { worker in
+        let store = FileBreakerStateStore(path: path)
+        for index in 0..<15 {
+          do {
+            _ = try store.save(
+              PersistedStateDocument(credentials: [
+                "w\(worker)-\(index)": F.entry(.open, streak: 1, reopenIn: 60, updated: 1)
+              ]))
+          } catch {
+            failures.record("\(error)")
+          }
+        }
+      }
+      #expect(failures.all.isEmpty)
+      let loaded = try FileBreakerStateStore(path: path).load()
+      #expect(loaded.document.credentials.count == 8 * 15)
+      #expect(!loaded.isDamaged)
+    }
+  }
+
+  @Test func updateEditsUnderTheLockAndKeepsWhatOthersWrote() throws {
+    try withDirectory { directory in
+      let store = FileBreakerStateStore(path: directory + "/state.json")
+      _ = try store.save(F.sampleDocument)
+      let reading = try store.update { document in
+        document.credentials["dead-key"] = F.entry(.closed, updated: 50, action: .revive)
+      }
+      #expect(reading.document.credentials["dead-key"]?.status == .closed)
+      #expect(try store.load().document.credentials.count == 3)
+      struct Refused: Error {}
+      #expect(throws: Refused.self) {
+        _ = try store.update { document in
+          document.credentials = [:]
+          throw Refused()
+        }
+      }
+      #expect(try store.load().document.credentials.count == 3)
+    }
+  }
+}
+
+/// Errors collected from several threads.
+final class LockedFailures: Sendable {
+  private let storage = Mutex<[String]>([])
+  func record(_ failure: String) { storage.withLock { $0.append(failure) } }
+  var all: [String] { storage.withLock { $0 } }
+}
