@@ -16,6 +16,7 @@ let package = Package(
     .target(name: "FailSafeTesting", dependencies: ["FailSafe"]),
     .target(name: "FailSafeCommands", dependencies: ["FailSafe", "FailSafeTesting"]),
     .executableTarget(name: "failsafe", dependencies: ["FailSafeCommands"]),
+    .executableTarget(name: "failsafe-bench", dependencies: ["FailSafe"]),
     .testTarget(name: "FailSafeTests", dependencies: ["FailSafe", "FailSafeTesting"]),
     // A child process for the state store's kill-during-write and two-process tests.
     .executableTarget(

@@ -33,6 +33,18 @@ struct RedactionTests {
     #expect(!text.contains("Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz"))
   }
 
+  @Test(arguments: [
+    "key=plainsecret123 and Authorization: Bearer abc.def-ghi",
+    "Incorrect API key provided: sk-proj-AbCdEf0123456789AbCdEf0123456789.",
+    "token: [REDACTED] then [REDACTED] then [not-a-placeholder] key=[REDACTED]x",
+    "[REDACTED", "password=[REDACTED]",
+  ])
+  func redactingTwiceChangesNothingMore(text: String) {
+    let once = SecretRedactor.redact(text)
+    #expect(SecretRedactor.redact(once) == once)
+    #expect(!once.contains("[[REDACTED]]"))
+  }
+
   @Test func ordinaryTextIsUnchanged() {
     let text = "Rate limit reached for gpt-4o in organization on tokens per min. Try again in 6s."
     #expect(SecretRedactor.redact(text) == text)

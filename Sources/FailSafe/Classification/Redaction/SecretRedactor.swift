@@ -11,8 +11,9 @@
 /// - any other run of 32 or more token characters that mixes upper case, lower case and
 ///   digits (an unknown key format), and masked keys such as `sk-****abcd`.
 ///
-/// Invariant: the output never contains a run of token characters from the input that one of
-/// these rules matched. Runs in O(n) over the UTF-8 bytes.
+/// Invariants: the output never contains a run of token characters from the input that one of
+/// these rules matched; redaction is idempotent (`redact(redact(x)) == redact(x)`), because a
+/// placeholder already in the text counts as a redacted secret. Runs in O(n) over the UTF-8 bytes.
 public enum SecretRedactor {
   /// What replaces each secret.
   public static let placeholder = "[REDACTED]"
@@ -33,9 +34,20 @@ public enum SecretRedactor {
     var redactNext = false
     let count = bytes.count
     while index < count {
+      if bytes[index] == placeholderBytes[0], startsWithPlaceholder(bytes, at: index) {
+        // Already redacted (text that went through here before): keep it, and it satisfies a
+        // pending `key=` so the placeholder is not wrapped in another one.
+        output.append(contentsOf: placeholderBytes)
+        index += placeholderBytes.count
+        redactNext = false
+        continue
+      }
       guard isTokenByte(bytes[index]) else {
         let start = index
-        while index < count, !isTokenByte(bytes[index]) { index += 1 }
+        index += 1
+        while index < count, !isTokenByte(bytes[index]), bytes[index] != placeholderBytes[0] {
+          index += 1
+        }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
         continue
       }
@@ -58,6 +70,17 @@ public enum SecretRedactor {
       redactNext = introducesSecret(token, followedBy: bytes, at: index, start: start)
     }
     return String(decoding: output, as: UTF8.self)
+  }
+
+  private static func startsWithPlaceholder(_ bytes: UnsafeRawBufferPointer, at index: Int)
+    -> Bool
+  {
+    guard bytes.count - index >= placeholderBytes.count else { return false }
+    for offset in 0..<placeholderBytes.count where bytes[index + offset] != placeholderBytes[offset]
+    {
+      return false
+    }
+    return true
   }
 
   private static let prefixes: [[UInt8]] = [
