@@ -3,7 +3,9 @@ import FailSafe
 /// The `failsafe` command line: dispatches to subcommands and answers `--help` and `--version`.
 public enum FailSafeCommandLine {
   /// Every subcommand, in the order `--help` lists them.
-  public static let subcommands: [any Subcommand] = [ClassifyCommand(), StateCommand()]
+  public static let subcommands: [any Subcommand] = [
+    SimulateCommand(classifier: ProviderErrorClassifier()), ClassifyCommand(), StateCommand(),
+  ]
 
   /// Runs the command line `arguments` (without the program name) and returns the exit status.
   public static func run(_ arguments: [String], io: CommandIO = .standard) async -> Int32 {

@@ -1,0 +1,100 @@
+import FailSafeTesting
+
+/// The readable table `failsafe simulate` prints: one row per run, two rows per scenario.
+struct SimulationTable {
+  var outcomes: [ScenarioOutcome]
+  var seed: UInt64
+
+  private static let headers = [
+    "scenario", "worker", "requests", "failed", "after dead", "jobs done", "jobs failed",
+    "queued", "lost", "recovery", "virtual", "real",
+  ]
+
+  var text: String {
+    var rows: [[String]] = []
+    var reasons: [String] = []
+    for outcome in outcomes {
+      for (index, run) in [outcome.naive, outcome.failSafe].enumerated() {
+        let report = run.report
+        rows.append([
+          index == 0 ? outcome.scenario : "", run.worker, grouped(report.upstreamRequests),
+          grouped(report.failedUpstreamRequests), grouped(report.requestsAfterDead),
+          grouped(report.jobsCompleted), grouped(report.jobsFailed), grouped(report.jobsQueued),
+          grouped(report.jobsLost), report.recoverySeconds.map(duration) ?? "-",
+          duration(report.virtualSeconds), String(format1(report.realSeconds)) + " s",
+        ])
+        if !report.failureReasons.isEmpty {
+          let list = report.failureReasons.sorted { $0.key < $1.key }
+            .map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ")
+          reasons.append("  \(outcome.scenario), \(run.worker): \(list)")
+        }
+      }
+    }
+    var widths = Self.headers.map(\.count)
+    for row in rows {
+      for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+    }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { column, cell in
+        let padding = String(repeating: " ", count: widths[column] - cell.count)
+        return column < 2 ? cell + padding : padding + cell
+      }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+    }
+    var text =
+      "Each incident replayed in virtual time (seed \(seed)): the naive worker, then the same "
+      + "worker on FailSafe.\n\n"
+    text += line(Self.headers)
+    text += line(widths.map { String(repeating: "-", count: $0) })
+    for (index, row) in rows.enumerated() {
+      if index > 0, index % 2 == 0 { text += "\n" }
+      text += line(row)
+    }
+    if !reasons.isEmpty {
+      text += "\nWhy jobs failed:\n" + reasons.joined(separator: "\n") + "\n"
+    }
+    text += """
+
+      requests: upstream requests sent; failed: answered with an error; after dead: sent with a
+      key after an answer had shown it dead; queued: jobs still waiting at the end (kept, not
+      lost); lost: jobs taken and never accounted for; recovery: from the upstream's recovery to
+      the first success.
+
+      """
+    return text
+  }
+
+  private func grouped(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var result = ""
+    for (index, digit) in digits.enumerated() {
+      if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
+      result.append(digit)
+    }
+    return value < 0 ? "-" + result : result
+  }
+
+  private func format1(_ value: Double) -> String {
+    guard value.isFinite else { return "-" }
+    let tenths = (value * 10).rounded()
+    guard abs(tenths) < 1e15 else { return "-" }
+    let whole = Int(tenths) / 10
+    let fraction = abs(Int(tenths) % 10)
+    return "\(whole).\(fraction)"
+  }
+
+  private func duration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "-" }
+    if seconds < 120 { return format1(seconds) + " s" }
+    if seconds < 7_200 { return format1(seconds / 60) + " min" }
+    if seconds < 172_800 { return format1(seconds / 3_600) + " h" }
+    return format1(seconds / 86_400) + " d"
+  }
+}
+
+extension String {
+  fileprivate func trimmingTrailingSpaces() -> String {
+    var copy = self
+    while copy.last == " " { copy.removeLast() }
+    return copy
+  }
+}

@@ -1,0 +1,40 @@
+import Synchronization
+
+/// The states a run's credentials went through, in virtual time, for the report's drawings.
+///
+/// States are short names: a breaker's (`closed`, `open`, `halfOpen`, `dead`, `paused`,
+/// `suspended`) or a naive worker's (`closed` in rotation, `open` cooling down). Repeating the
+/// current state records nothing.
+public final class CredentialTimeline: Sendable {
+  /// One change of state.
+  public struct Change: Sendable, Hashable, Codable {
+    /// When it happened, from the start of the run.
+    public var at: Duration
+    /// The credential's id.
+    public var credential: String
+    /// The state it entered.
+    public var state: String
+  }
+
+  private struct State {
+    var changes: [Change] = []
+    var current: [String: String] = [:]
+  }
+
+  private let state = Mutex(State())
+
+  /// Creates an empty timeline.
+  public init() {}
+
+  /// Records that `credential` entered `newState` at `time`, unless it already was in it.
+  public func record(_ credential: String, entered newState: String, at time: Duration) {
+    state.withLock { state in
+      guard state.current[credential] != newState else { return }
+      state.current[credential] = newState
+      state.changes.append(Change(at: time, credential: credential, state: newState))
+    }
+  }
+
+  /// Every change, in the order recorded.
+  public var changes: [Change] { state.withLock { $0.changes } }
+}

@@ -1,0 +1,113 @@
+import Synchronization
+
+/// The backlog simulated sessions share, and the ledger of what became of every job.
+///
+/// Jobs are taken in arrival order; a job a session gives back (``release(_:)``) is taken again
+/// before newer ones. Every job ends the run in exactly one place: completed, failed with a
+/// reason, still queued, or lost (taken and never completed, failed or given back). A correct
+/// worker never loses one.
+public final class JobQueue: Sendable {
+  private enum Status: Sendable {
+    case queued
+    case taken
+    case completed
+    case failed(String)
+  }
+
+  private struct State {
+    var arrivals: [Duration]
+    var statuses: [Status]
+    var nextNew = 0
+    /// Ids given back, taken again smallest first.
+    var released: [Int] = []
+  }
+
+  private let state: Mutex<State>
+
+  /// Creates a queue whose jobs arrive at `arrivals` (sorted).
+  public init(arrivals: [Duration]) {
+    let sorted = arrivals.sorted()
+    state = Mutex(State(arrivals: sorted, statuses: Array(repeating: .queued, count: sorted.count)))
+  }
+
+  /// Creates a queue from a schedule.
+  public convenience init(schedule: JobSchedule) {
+    self.init(arrivals: schedule.arrivalTimes)
+  }
+
+  /// Takes the next job arriving no later than `deadline`: a given-back job first, otherwise the
+  /// oldest never taken. The caller waits until the job's ``SimulatedJob/arrival`` if it lies
+  /// ahead. Returns `nil` if no job arrives by `deadline`.
+  public func take(arrivingBy deadline: Duration) -> SimulatedJob? {
+    state.withLock { state -> SimulatedJob? in
+      if let id = state.released.min() {
+        state.released.removeAll { $0 == id }
+        state.statuses[id] = .taken
+        return SimulatedJob(id: id, arrival: state.arrivals[id])
+      }
+      guard state.nextNew < state.arrivals.count, state.arrivals[state.nextNew] <= deadline else {
+        return nil
+      }
+      let id = state.nextNew
+      state.nextNew += 1
+      state.statuses[id] = .taken
+      return SimulatedJob(id: id, arrival: state.arrivals[id])
+    }
+  }
+
+  /// Records that `job` succeeded.
+  public func complete(_ job: SimulatedJob) {
+    state.withLock { $0.statuses[job.id] = .completed }
+  }
+
+  /// Records that `job` failed for good, with a machine-readable `reason`.
+  public func fail(_ job: SimulatedJob, reason: String) {
+    state.withLock { $0.statuses[job.id] = .failed(reason) }
+  }
+
+  /// Gives `job` back to the queue, to be taken again before newer jobs.
+  public func release(_ job: SimulatedJob) {
+    state.withLock { state in
+      guard case .taken = state.statuses[job.id] else { return }
+      state.statuses[job.id] = .queued
+      state.released.append(job.id)
+    }
+  }
+
+  /// The ledger: how many jobs ended in each place.
+  public var ledger: JobLedger {
+    state.withLock { state in
+      var ledger = JobLedger()
+      ledger.submitted = state.statuses.count
+      for status in state.statuses {
+        switch status {
+        case .queued: ledger.queued += 1
+        case .taken: ledger.lost += 1
+        case .completed: ledger.completed += 1
+        case .failed(let reason): ledger.failedByReason[reason, default: 0] += 1
+        }
+      }
+      return ledger
+    }
+  }
+}
+
+/// Where a run's jobs ended up. Invariant: `submitted == completed + failed + queued + lost`.
+public struct JobLedger: Sendable, Hashable, Codable {
+  /// Every job of the run.
+  public var submitted = 0
+  /// Jobs that succeeded.
+  public var completed = 0
+  /// Jobs that failed for good, by reason.
+  public var failedByReason: [String: Int] = [:]
+  /// Jobs still waiting in the queue when the run ended (kept, not lost).
+  public var queued = 0
+  /// Jobs taken and never completed, failed or given back: work silently dropped.
+  public var lost = 0
+
+  /// Creates an empty ledger.
+  public init() {}
+
+  /// Jobs that failed for good, whatever the reason.
+  public var failed: Int { failedByReason.values.reduce(0, +) }
+}

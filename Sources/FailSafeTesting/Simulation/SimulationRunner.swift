@@ -1,0 +1,128 @@
+import FailSafe
+
+/// Runs scenarios in virtual time: every session is a task sleeping on one ``ManualClock``,
+/// and the runner moves the clock to the next deadline whenever all of them sleep.
+///
+/// Each session waits on the clock (for a job's arrival, an answer's latency, a backoff), so
+/// "every session asleep" is exact (``ManualClock/waitForSleepers(count:)``), and the clock jumps
+/// straight to the next thing that happens: six days with thousands of requests take seconds.
+/// Session `i` starts each shift `i` milliseconds late, and latencies are drawn to the
+/// nanosecond, so sessions seldom wake at the same instant and runs repeat exactly.
+public struct SimulationRunner<RealClock: Clock>: Sendable where RealClock.Duration == Duration {
+  /// The classifier that reads failures, for the FailSafe worker and for the report.
+  public var classifier: any FailureClassifying
+  /// The seed every generator of a run derives from.
+  public var seed: UInt64
+  /// The clock that measures how long a run really takes.
+  public var realClock: RealClock
+
+  /// Creates a runner.
+  public init(classifier: any FailureClassifying, seed: UInt64 = 2_026, realClock: RealClock) {
+    self.classifier = classifier
+    self.seed = seed
+    self.realClock = realClock
+  }
+
+  /// Runs the naive worker, then the FailSafe worker, through `scenario`.
+  public func run(_ scenario: SimulationScenario) async -> ScenarioOutcome {
+    let naive = await run(scenario, worker: scenario.makeNaiveWorker)
+    let failSafe = await run(scenario, worker: scenario.makeFailSafeWorker)
+    return ScenarioOutcome(scenario: scenario.name, naive: naive, failSafe: failSafe)
+  }
+
+  /// Runs one worker through `scenario` on a fresh clock, upstream and queue.
+  public func run(
+    _ scenario: SimulationScenario,
+    worker makeWorker: @Sendable (SimulationEnvironment) -> any SimulatedWorker
+  ) async -> SimulationRun {
+    let started = realClock.now
+    let clock = ManualClock()
+    let environment = SimulationEnvironment(
+      clock: clock, upstream: ScriptedUpstream(script: scenario.script, clock: clock),
+      jobs: JobQueue(schedule: scenario.jobs), timeline: CredentialTimeline(),
+      classifier: classifier, seed: seed)
+    let worker = makeWorker(environment)
+    let end = scenario.duration
+    // Sessions park here once their shifts are over, so the count of sleepers stays exact.
+    let parking = ManualClock.Instant(offset: end + .seconds(86_400))
+    var sessions: [Task<Void, Never>] = []
+    for (index, shifts) in scenario.shifts.enumerated() {
+      sessions.append(
+        Task {
+          let stagger = Duration.milliseconds(index)
+          for (number, shift) in shifts.enumerated() {
+            do {
+              try await clock.sleep(until: .init(offset: shift.lowerBound + stagger))
+            } catch { return }
+            let session = SimulationSession(
+              index: index, shift: shift, environment: environment,
+              random: environment.random(stream: index &* 1_000 &+ number))
+            await worker.work(session)
+            if Task.isCancelled { return }
+          }
+          try? await clock.sleep(until: parking)
+        })
+    }
+    while true {
+      await clock.waitForSleepers(count: sessions.count)
+      guard let next = clock.nextDeadline, next.offset <= end else { break }
+      await clock.advance(to: next)
+    }
+    for session in sessions { session.cancel() }
+    for session in sessions { await session.value }
+    let realTime = started.duration(to: realClock.now)
+    return makeRun(
+      worker: worker.name, environment: environment, duration: end, realTime: realTime)
+  }
+
+  private func makeRun(
+    worker: String, environment: SimulationEnvironment, duration: Duration, realTime: Duration
+  ) -> SimulationRun {
+    let requests = environment.upstream.requests
+    var permanence: [ScriptedResponse: Bool] = [:]
+    var knownDeadAt: [String: Duration] = [:]
+    for request in requests where !request.response.isSuccess {
+      let isPermanent =
+        permanence[request.response]
+        ?? {
+          let verdict =
+            classifier.classify(request.response.providerResponse).disposition == .permanent
+          permanence[request.response] = verdict
+          return verdict
+        }()
+      if isPermanent {
+        let key = request.credential
+        knownDeadAt[key] = min(knownDeadAt[key] ?? request.answeredAt, request.answeredAt)
+      }
+    }
+    let afterDead = requests.count { request in
+      guard let deadAt = knownDeadAt[request.credential] else { return false }
+      return request.sentAt >= deadAt
+    }
+    var recoverySeconds: Double?
+    if let recovery = environment.upstream.script.recovery,
+      let first = requests.first(where: { $0.response.isSuccess && $0.sentAt >= recovery })
+    {
+      recoverySeconds = (first.sentAt - recovery).simulationSeconds
+    }
+    let ledger = environment.jobs.ledger
+    let report = SimulationReport(
+      upstreamRequests: requests.count,
+      failedUpstreamRequests: requests.count { !$0.response.isSuccess },
+      requestsAfterDead: afterDead, jobsSubmitted: ledger.submitted,
+      jobsCompleted: ledger.completed, jobsFailed: ledger.failed,
+      failureReasons: ledger.failedByReason, jobsQueued: ledger.queued, jobsLost: ledger.lost,
+      recoverySeconds: recoverySeconds, virtualSeconds: duration.simulationSeconds,
+      realSeconds: realTime.simulationSeconds)
+    return SimulationRun(
+      worker: worker, report: report, requests: requests,
+      states: environment.timeline.changes, duration: duration)
+  }
+}
+
+extension SimulationRunner where RealClock == ContinuousClock {
+  /// Creates a runner that measures real time with the system's continuous clock.
+  public init(classifier: any FailureClassifying, seed: UInt64 = 2_026) {
+    self.init(classifier: classifier, seed: seed, realClock: ContinuousClock())
+  }
+}

@@ -1,0 +1,96 @@
+import FailSafe
+
+/// Everything a run's workers share: the clock, the upstream, the job queue, the classifier.
+public struct SimulationEnvironment: Sendable {
+  /// The virtual clock every session and every library component of the run uses.
+  public let clock: ManualClock
+  /// The scripted provider.
+  public let upstream: ScriptedUpstream
+  /// The shared backlog.
+  public let jobs: JobQueue
+  /// Where credential states are recorded for the drawings.
+  public let timeline: CredentialTimeline
+  /// The classifier that reads the upstream's failures.
+  public let classifier: any FailureClassifying
+  /// The run's seed; derive generators with ``random(stream:)``.
+  public let seed: UInt64
+
+  /// Creates an environment.
+  public init(
+    clock: ManualClock, upstream: ScriptedUpstream, jobs: JobQueue, timeline: CredentialTimeline,
+    classifier: any FailureClassifying, seed: UInt64
+  ) {
+    self.clock = clock
+    self.upstream = upstream
+    self.jobs = jobs
+    self.timeline = timeline
+    self.classifier = classifier
+    self.seed = seed
+  }
+
+  /// Virtual time since the start of the run.
+  public var now: Duration { clock.now.offset }
+
+  /// A generator for one part of the run; the same stream always draws the same numbers.
+  public func random(stream: Int) -> SimulationRandom {
+    SimulationRandom(seed: seed, stream: stream)
+  }
+}
+
+/// One session working one shift: which session it is, when the shift ends, and the way to
+/// its jobs.
+public struct SimulationSession: Sendable {
+  /// The session's index, from zero.
+  public let index: Int
+  /// When this shift starts and ends, from the start of the run.
+  public let shift: Range<Duration>
+  /// What the run's sessions share.
+  public let environment: SimulationEnvironment
+  /// This session's own seeded generator for this shift.
+  public let random: SimulationRandom
+
+  /// Creates a session for one shift.
+  public init(
+    index: Int, shift: Range<Duration>, environment: SimulationEnvironment,
+    random: SimulationRandom
+  ) {
+    self.index = index
+    self.shift = shift
+    self.environment = environment
+    self.random = random
+  }
+
+  /// Takes the next job that arrives before the shift ends and waits on the clock for its
+  /// arrival. Returns `nil` when the shift is over; if no job is left for it, after waiting
+  /// until the shift's end.
+  ///
+  /// - Throws: `CancellationError` when the run ends; a job taken here was then given back.
+  public func nextJob() async throws -> SimulatedJob? {
+    let clock = environment.clock
+    guard clock.now.offset < shift.upperBound else { return nil }
+    guard let job = environment.jobs.take(arrivingBy: shift.upperBound) else {
+      try await clock.sleep(until: .init(offset: shift.upperBound))
+      return nil
+    }
+    do {
+      try await clock.sleep(until: .init(offset: job.arrival))
+    } catch {
+      environment.jobs.release(job)
+      throw error
+    }
+    return job
+  }
+}
+
+/// A worker loop under test: the naive one from an incident, or the same worker on FailSafe.
+public protocol SimulatedWorker: Sendable {
+  /// A short name for reports, such as `naive` or `failsafe`.
+  var name: String { get }
+  /// Works through the jobs of one shift, from ``SimulationSession/nextJob()`` until it
+  /// returns `nil`.
+  ///
+  /// Every job taken must be completed, failed with a reason or given back, also when the task
+  /// is cancelled (the run ends by cancelling every session). Each session must sleep on the
+  /// run's clock whenever it waits: the runner advances time when every session sleeps.
+  func work(_ session: SimulationSession) async
+}

@@ -1,0 +1,104 @@
+import FailSafe
+import FailSafeTesting
+import Testing
+
+/// Takes one job and drops it: the ledger must call it lost.
+private struct DroppingWorker: SimulatedWorker {
+  var name: String { "dropping" }
+  func work(_ session: SimulationSession) async {
+    _ = try? await session.nextJob()
+    try? await session.environment.clock.sleep(until: .init(offset: session.shift.upperBound))
+  }
+}
+
+@Suite("SimulationRunner", .timeLimit(.minutes(1)))
+struct SimulationRunnerTests {
+  private let hour = Duration.seconds(3_600)
+
+  private func smallDeadKey(sessions: Int = 3) -> SimulationScenario {
+    SimulationScenario(
+      name: "small-dead-key", summary: "a dead key, three sessions, one hour",
+      duration: hour, shifts: SimulationScenario.alwaysOn(sessions: sessions, until: hour),
+      jobs: JobSchedule(arrivals: 60, over: .zero..<hour),
+      script: UpstreamScript(rules: [
+        .init(window: .zero..<(hour * 2), responses: [ProviderResponses.geminiAPIKeyInvalid])
+      ]),
+      credentials: ["key"],
+      makeNaiveWorker: { NaiveWorker(behaviour: .init(credentials: ["key"]), environment: $0) },
+      makeFailSafeWorker: { FailSafeWorker(credentials: ["key"], environment: $0) })
+  }
+
+  @Test func theNaiveWorkerStormsADeadKeyAndKeepsItsJobsQueued() async {
+    let outcome = await SimulationRunner(classifier: StatusClassifier()).run(smallDeadKey())
+    let naive = outcome.naive.report
+    // Three sessions restarting every 4-14 s for an hour: hundreds of requests, none useful.
+    #expect(naive.upstreamRequests > 700)
+    #expect(naive.failedUpstreamRequests == naive.upstreamRequests)
+    #expect(naive.requestsAfterDead >= naive.upstreamRequests - 3)
+    #expect(naive.jobsCompleted == 0)
+    #expect(naive.jobsQueued == 60)
+    #expect(naive.jobsLost == 0)
+    #expect(naive.virtualSeconds == 3_600)
+  }
+
+  @Test func failSafeSendsAtMostOneRequestPerSessionInFlightToADeadKey() async {
+    let outcome = await SimulationRunner(classifier: StatusClassifier()).run(smallDeadKey())
+    let failSafe = outcome.failSafe.report
+    #expect(failSafe.upstreamRequests <= 3)
+    #expect(failSafe.upstreamRequests >= 1)
+    #expect(failSafe.requestsAfterDead == 0)
+    #expect(failSafe.jobsFailed == 60)
+    // The answers that killed the key, then the executor's own verdict for every later job.
+    #expect(Set(failSafe.failureReasons.keys).isSubset(of: ["keyInvalid", "credentialDead"]))
+    #expect(failSafe.failureReasons.values.reduce(0, +) == 60)
+    #expect(failSafe.jobsLost == 0)
+  }
+
+  @Test func runsWithTheSameSeedRepeatExactly() async {
+    let runner = SimulationRunner(classifier: StatusClassifier(), seed: 42)
+    let first = await runner.run(smallDeadKey(), worker: smallDeadKey().makeNaiveWorker)
+    let second = await runner.run(smallDeadKey(), worker: smallDeadKey().makeNaiveWorker)
+    var a = first.report
+    var b = second.report
+    a.realSeconds = 0
+    b.realSeconds = 0
+    #expect(a == b)
+    #expect(first.requests == second.requests)
+    let other = await SimulationRunner(classifier: StatusClassifier(), seed: 43)
+      .run(smallDeadKey(), worker: smallDeadKey().makeNaiveWorker)
+    #expect(other.requests != first.requests)
+  }
+
+  @Test func aJobTakenAndNeverAccountedForIsReportedLost() async {
+    let run = await SimulationRunner(classifier: StatusClassifier())
+      .run(smallDeadKey(sessions: 1), worker: { _ in DroppingWorker() })
+    #expect(run.report.jobsLost == 1)
+    #expect(run.report.upstreamRequests == 0)
+  }
+
+  @Test func recoveryIsMeasuredFromTheScriptedRecoveryToTheFirstSuccess() async {
+    let scenario = SimulationScenario(
+      name: "short-outage", summary: "503 for ten minutes", duration: hour,
+      shifts: SimulationScenario.alwaysOn(sessions: 2, until: hour),
+      jobs: JobSchedule(arrivals: 30, over: .zero..<hour),
+      script: UpstreamScript(
+        rules: [
+          .init(window: .zero..<(.seconds(600)), responses: [ProviderResponses.openAIOverloaded503])
+        ],
+        recovery: .seconds(600)),
+      credentials: ["key"],
+      makeNaiveWorker: { NaiveWorker(behaviour: .init(credentials: ["key"]), environment: $0) },
+      makeFailSafeWorker: { FailSafeWorker(credentials: ["key"], environment: $0) })
+    let outcome = await SimulationRunner(classifier: StatusClassifier()).run(scenario)
+    for run in [outcome.naive, outcome.failSafe] {
+      let recovery = run.report.recoverySeconds
+      #expect((recovery ?? -1) >= 0)
+      let firstSuccess = run.requests.first { $0.response.isSuccess && $0.sentAt >= .seconds(600) }
+      #expect(
+        firstSuccess.map { ($0.sentAt - .seconds(600)).components.seconds }
+          == recovery.map { Int64($0) })
+      #expect(run.report.jobsCompleted == 30)
+      #expect(run.report.jobsLost == 0)
+    }
+  }
+}

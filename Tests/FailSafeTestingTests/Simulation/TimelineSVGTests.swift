@@ -1,0 +1,36 @@
+import FailSafeTesting
+import Foundation
+import Testing
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+@Suite("TimelineSVG", .timeLimit(.minutes(1)))
+struct TimelineSVGTests {
+  @Test func drawsAWellFormedDocumentWithBothRunsAndEscapedText() async throws {
+    let hour = Duration.seconds(3_600)
+    let scenario = SimulationScenario(
+      name: "svg <&> test", summary: "a \"quoted\" & <tagged> summary", duration: hour,
+      shifts: SimulationScenario.alwaysOn(sessions: 2, until: hour),
+      jobs: JobSchedule(arrivals: 20, over: .zero..<hour),
+      script: UpstreamScript(
+        rules: [
+          .init(window: .zero..<(hour / 2), responses: [ProviderResponses.openAIOverloaded503])
+        ],
+        recovery: hour / 2),
+      credentials: ["key"],
+      makeNaiveWorker: { NaiveWorker(behaviour: .init(credentials: ["key"]), environment: $0) },
+      makeFailSafeWorker: { FailSafeWorker(credentials: ["key"], environment: $0) })
+    let outcome = await SimulationRunner(classifier: StatusClassifier()).run(scenario)
+    let svg = TimelineSVG().render(outcome, scenario: scenario)
+    #expect(svg.hasPrefix("<?xml"))
+    #expect(svg.contains("&lt;tagged&gt;"))
+    #expect(!svg.contains("<tagged>"))
+    #expect(
+      svg.contains("naive worker: \(outcome.naive.report.upstreamRequests) upstream requests"))
+    #expect(svg.contains("FailSafe: "))
+    let parser = XMLParser(data: Data(svg.utf8))
+    #expect(parser.parse(), "not well-formed XML: \(String(describing: parser.parserError))")
+  }
+}
