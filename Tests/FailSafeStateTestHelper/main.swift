@@ -1,8 +1,10 @@
 // A helper process for the state store's multi-process tests (not shipped: no product).
 //
-//   FailSafeStateTestHelper save-loop PATH ENTRIES
+//   FailSafeStateTestHelper save-loop PATH ENTRIES [STOP-AFTER-CHUNKS]
 //     Saves a document of ENTRIES credentials to PATH in a tight loop, every entry stamped with
-//     the save's generation, and prints "saved N" after each save. Runs until killed.
+//     the save's generation, and prints "saved N" after each save. Runs until killed. With
+//     STOP-AFTER-CHUNKS = K, the second save stops itself (SIGSTOP) after writing K chunks of
+//     its temporary file, having printed "stopped mid-write": a known point to be killed at.
 //
 //   FailSafeStateTestHelper kill-key PATH ID
 //     A worker: loads PATH into a breaker registry, reports a `permanent` failure for ID (so its
@@ -19,6 +21,7 @@
 import FailSafe
 import FailSafeTesting
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -49,8 +52,28 @@ func shouldContinue() -> Bool {
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "save-loop":
-  guard arguments.count == 3, let entries = Int(arguments[2]), entries > 0 else {
-    fail("usage: save-loop PATH ENTRIES")
+  guard (3...4).contains(arguments.count), let entries = Int(arguments[2]), entries > 0 else {
+    fail("usage: save-loop PATH ENTRIES [STOP-AFTER-CHUNKS]")
+  }
+  if arguments.count == 4 {
+    guard let stopAfterChunks = Int(arguments[3]), stopAfterChunks > 0 else {
+      fail("STOP-AFTER-CHUNKS must be a positive whole number")
+    }
+    let chunks = Mutex(0)
+    let saves = Mutex(0)
+    StateFileFaults.onChunkWritten { written, total in
+      // The first save completes; the second stops with its temporary file part-written.
+      if written == total { saves.withLock { $0 += 1 } }
+      guard saves.withLock({ $0 }) == 1, written < total else { return }
+      let chunk = chunks.withLock { count -> Int in
+        count += 1
+        return count
+      }
+      if chunk == stopAfterChunks {
+        say("stopped mid-write \(written) of \(total)")
+        raise(SIGSTOP)
+      }
+    }
   }
   let store = FileBreakerStateStore(path: arguments[1])
   let evidence = String(repeating: "HTTP 503 upstream overloaded; ", count: 8)

@@ -100,6 +100,7 @@ enum SystemCalls {
         throw fail("write", path)
       }
       offset += count
+      StateFileFaults.chunkWritten(offset, of: bytes.count)
     }
   }
 

@@ -4,34 +4,35 @@ import Testing
 
 @Suite("state file survives a killed writer", .timeLimit(.minutes(1)))
 struct KillDuringWriteTests {
+  /// The helper saves once, then stops itself part-way through writing its second save's
+  /// temporary file (after `round` chunks of 16 KiB) and is killed there with `SIGKILL`.
   @Test func aWriterKilledWithSIGKILLMidSaveLeavesALoadableFile() throws {
     let directory = try StateFixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/state.json"
     let entries = 300
     for round in 1...3 {
-      let child = try StateHelperProcess(["save-loop", path, "\(entries)"])
+      let child = try StateHelperProcess(["save-loop", path, "\(entries)", "\(round)"])
       defer { child.kill() }
-      let line = child.waitForLine { $0 == "saved \(round)" }
+      let line = child.waitForLine { $0.hasPrefix("stopped mid-write") }
       try #require(line != nil, "the helper stopped early: \(child.errorText)")
-      #if os(Linux)
-        // Kill it while it is writing a file in the directory, before its last bytes.
-        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
-        let killedMidWrite = child.killMidWrite(
-          in: directory, excluding: ["state.json.lock"], before: size - 1_000)
-        #expect(killedMidWrite, "round \(round): \(child.errorText)")
-      #else
-        // Without /proc, kill at a different point of the save loop each round.
-        child.kill()
-      #endif
+      child.kill()
       #expect(child.wasKilled)
 
-      let reading = try FileBreakerStateStore(path: path).load()
+      // The kill landed mid-write: the temporary file is there and shorter than the file.
+      let store = FileBreakerStateStore(path: path)
+      let attributes = FileManager.default.attributesOfItem
+      let partial = try attributes(store.temporaryPath)[.size] as? Int ?? 0
+      let whole = try attributes(path)[.size] as? Int ?? 0
+      #expect(partial == round * 16 * 1_024, "round \(round): \(line ?? "")")
+      #expect(partial < whole)
+
+      let reading = try store.load()
       #expect(!reading.isDamaged, "round \(round): \(reading.diagnostics)")
       #expect(reading.document.credentials.count == entries)
-      // Every entry comes from one and the same save: the file is old or new, never torn.
+      // Every entry comes from the first, completed save: the file is old, never torn.
       let generations = Set(reading.document.credentials.values.map(\.counters.failures))
-      #expect(generations.count == 1, "round \(round): \(generations)")
+      #expect(generations == [1], "round \(round): \(generations)")
     }
     // The killed holder's lock is gone and a leftover temporary file does not matter.
     let store = FileBreakerStateStore(path: path)
