@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// FailSafe depends on the Swift toolchain alone: no `.package(...)` entries, ever.
+// FailSafe depends on the Swift toolchain alone: no package dependencies, ever.
 // Platform floors come from `Synchronization` (Atomic, Mutex): macOS 15 / iOS 18 and peers.
 let package = Package(
   name: "FailSafe",

@@ -17,15 +17,16 @@ struct SimulationTable {
       for (index, run) in [outcome.naive, outcome.failSafe].enumerated() {
         let report = run.report
         rows.append([
-          index == 0 ? outcome.scenario : "", run.worker, grouped(report.upstreamRequests),
-          grouped(report.failedUpstreamRequests), grouped(report.requestsAfterDead),
-          grouped(report.jobsCompleted), grouped(report.jobsFailed), grouped(report.jobsQueued),
-          grouped(report.jobsLost), report.recoverySeconds.map(duration) ?? "-",
+          index == 0 ? outcome.scenario : "", run.worker, report.upstreamRequests.groupedDigits,
+          report.failedUpstreamRequests.groupedDigits, report.requestsAfterDead.groupedDigits,
+          report.jobsCompleted.groupedDigits, report.jobsFailed.groupedDigits,
+          report.jobsQueued.groupedDigits,
+          report.jobsLost.groupedDigits, report.recoverySeconds.map(duration) ?? "-",
           duration(report.virtualSeconds), String(format1(report.realSeconds)) + " s",
         ])
         if !report.failureReasons.isEmpty {
           let list = report.failureReasons.sorted { $0.key < $1.key }
-            .map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ")
+            .map { "\($0.key) \($0.value.groupedDigits)" }.joined(separator: ", ")
           reasons.append("  \(outcome.scenario), \(run.worker): \(list)")
         }
       }
@@ -61,16 +62,6 @@ struct SimulationTable {
 
       """
     return text
-  }
-
-  private func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var result = ""
-    for (index, digit) in digits.enumerated() {
-      if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
-      result.append(digit)
-    }
-    return value < 0 ? "-" + result : result
   }
 
   private func format1(_ value: Double) -> String {

@@ -50,8 +50,8 @@ public struct TimelineSVG: Sendable {
       svg.text(
         x: Double(left), y: panelTop + 16,
         "\(title): \(counted(report.upstreamRequests, "upstream request")), "
-          + "\(grouped(report.failedUpstreamRequests)) failed, "
-          + "\(grouped(report.requestsAfterDead)) sent to a key known dead",
+          + "\(report.failedUpstreamRequests.groupedDigits) failed, "
+          + "\(report.requestsAfterDead.groupedDigits) sent to a key known dead",
         size: 13, weight: "bold")
       // Where the whole upstream was in trouble, shaded (one credential's trouble shows in its
       // state strip instead).
@@ -64,9 +64,11 @@ public struct TimelineSVG: Sendable {
       }
       let axisY = chartTop + failedHeight
       svg.line(x1: Double(left), y1: chartTop, x2: Double(left), y2: chartBottom)
-      svg.text(x: Double(left - 6), y: chartTop + 8, grouped(peakFailed), size: 10, anchor: "end")
+      svg.text(
+        x: Double(left - 6), y: chartTop + 8, peakFailed.groupedDigits, size: 10, anchor: "end")
       svg.text(x: Double(left - 6), y: axisY + 4, "0", size: 10, anchor: "end")
-      svg.text(x: Double(left - 6), y: chartBottom, grouped(peakSucceeded), size: 10, anchor: "end")
+      svg.text(
+        x: Double(left - 6), y: chartBottom, peakSucceeded.groupedDigits, size: 10, anchor: "end")
       svg.text(
         x: 16, y: chartTop + failedHeight / 2, "failed", size: 10, fill: "#d64545",
         anchor: "middle", rotate: -90)
@@ -214,18 +216,8 @@ public struct TimelineSVG: Sendable {
     }
   }
 
-  private func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var result = ""
-    for (index, digit) in digits.enumerated() {
-      if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
-      result.append(digit)
-    }
-    return value < 0 ? "-" + result : result
-  }
-
   private func counted(_ value: Int, _ noun: String) -> String {
-    "\(grouped(value)) \(noun)\(value == 1 ? "" : "s")"
+    "\(value.groupedDigits) \(noun)\(value == 1 ? "" : "s")"
   }
 
   private func seconds(_ value: Double) -> String {
