@@ -9,26 +9,68 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   /// Generations use the 56 bits above the state code and the dirty bit.
   @inlinable static var generationMask: UInt64 { (1 << 56) - 1 }
 
-  @usableFromInline var state: BreakerState = .closed
   @usableFromInline var generation: UInt64 = 0
   /// Permits issued before this generation cannot change the credential's standing any more:
   /// it was replaced, revived, resumed or reset by hand since.
   @usableFromInline var credentialGeneration: UInt64 = 0
   @usableFromInline var consecutiveFailures = 0
   @usableFromInline var streak = 0
-  @usableFromInline var reopenAt: Instant?
-  /// Set while a half-open probe is out: when its permit lapses.
-  @usableFromInline var probeLeaseUntil: Instant?
-  @usableFromInline var lastCooldown: Duration?
-  /// The episode's first error, shared by reference with every rejection.
-  @usableFromInline var firstErrorRecord: ErrorRecord?
-  @usableFromInline var repeatedErrors = 0
-  @usableFromInline var rejectedInState = 0
   @usableFromInline var counters = BreakerCounters()
+  /// Deadlines, first error and episode counts; `nil` while all of them are empty, so an idle
+  /// breaker stays small. Read and written through the accessors below.
+  @usableFromInline var episode: BreakerEpisode<Instant>?
   @usableFromInline var random: BackoffRandomSource
+  // Declared last: the one-byte state then fills the tail of `random` instead of a padded
+  // word of its own (the object stays within a 160-byte malloc chunk).
+  @usableFromInline var state: BreakerState = .closed
 
   @inlinable init(random: BackoffRandomSource) {
     self.random = random
+  }
+
+  /// The episode record, created if missing and copied first if shared (copy-on-write).
+  @inlinable mutating func uniqueEpisode() -> BreakerEpisode<Instant> {
+    if !isKnownUniquelyReferenced(&episode) {
+      episode = episode.map { BreakerEpisode(copying: $0) } ?? BreakerEpisode()
+    }
+    return episode.unsafelyUnwrapped
+  }
+
+  /// Drops the episode record once every field in it is empty again.
+  @inlinable mutating func dropEmptyEpisode() {
+    if let episode, episode.isEmpty { self.episode = nil }
+  }
+
+  @inlinable var reopenAt: Instant? {
+    get { episode?.reopenAt }
+    set { if newValue != nil || episode != nil { uniqueEpisode().reopenAt = newValue } }
+  }
+
+  /// Set while a half-open probe is out: when its permit lapses.
+  @inlinable var probeLeaseUntil: Instant? {
+    get { episode?.probeLeaseUntil }
+    set { if newValue != nil || episode != nil { uniqueEpisode().probeLeaseUntil = newValue } }
+  }
+
+  @inlinable var lastCooldown: Duration? {
+    get { episode?.lastCooldown }
+    set { if newValue != nil || episode != nil { uniqueEpisode().lastCooldown = newValue } }
+  }
+
+  /// The episode's first error, shared by reference with every rejection.
+  @inlinable var firstErrorRecord: ErrorRecord? {
+    get { episode?.firstErrorRecord }
+    set { if newValue != nil || episode != nil { uniqueEpisode().firstErrorRecord = newValue } }
+  }
+
+  @inlinable var repeatedErrors: Int {
+    get { episode?.repeatedErrors ?? 0 }
+    set { if newValue != 0 || episode != nil { uniqueEpisode().repeatedErrors = newValue } }
+  }
+
+  @inlinable var rejectedInState: Int {
+    get { episode?.rejectedInState ?? 0 }
+    set { if newValue != 0 || episode != nil { uniqueEpisode().rejectedInState = newValue } }
   }
 
   /// `generation << 8 | dirty << 3 | state code`. Dirty means a success must take the slow

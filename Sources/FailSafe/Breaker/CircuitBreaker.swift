@@ -262,6 +262,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
     machine.withLock { machine in
       _ = word.load(ordering: .acquiring)
       let result = body(&machine)
+      machine.dropEmptyEpisode()
       word.store(machine.packedWord, ordering: .releasing)
       return result
     }
