@@ -1,34 +1,87 @@
-/// The breaker's state machine as a plain value: every slow-path decision, with the instant
+/// The breaker's state machine as a plain value: every slow-path decision, with the time
 /// passed in. ``CircuitBreaker`` keeps one inside a `Mutex` and mirrors ``packedWord`` into an
 /// atomic for its lock-free fast path.
+///
+/// Time inside the machine is a `Duration` offset from the breaker's origin instant
+/// (``BreakerOrigin``), converted to and from `Instant` only at the public API. `Duration` has a
+/// fixed layout; `ContinuousClock.Instant` is a resilient type, so holding instants made every
+/// copy of a deadline (and of a rejection) go through generic value witnesses.
 @usableFromInline
 struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
   @usableFromInline typealias Event = BreakerEvent<Instant>
-  @usableFromInline typealias Rejection = BreakerRejection<Instant>
 
   /// Generations use the 56 bits above the state code and the dirty bit.
   @inlinable static var generationMask: UInt64 { (1 << 56) - 1 }
 
-  @usableFromInline var state: BreakerState = .closed
   @usableFromInline var generation: UInt64 = 0
   /// Permits issued before this generation cannot change the credential's standing any more:
   /// it was replaced, revived, resumed or reset by hand since.
   @usableFromInline var credentialGeneration: UInt64 = 0
   @usableFromInline var consecutiveFailures = 0
   @usableFromInline var streak = 0
-  @usableFromInline var reopenAt: Instant?
-  /// Set while a half-open probe is out: when its permit lapses.
-  @usableFromInline var probeLeaseUntil: Instant?
-  @usableFromInline var lastCooldown: Duration?
-  /// The episode's first error, shared by reference with every rejection.
-  @usableFromInline var firstErrorRecord: ErrorRecord?
-  @usableFromInline var repeatedErrors = 0
-  @usableFromInline var rejectedInState = 0
   @usableFromInline var counters = BreakerCounters()
+  /// Deadlines, first error and episode counts; `nil` while all of them are empty, so an idle
+  /// breaker stays small. Read and written through the accessors below.
+  @usableFromInline var episode: BreakerEpisode?
   @usableFromInline var random: BackoffRandomSource
+  // Declared last: the one-byte state then fills the tail of `random` instead of a padded
+  // word of its own (the object stays within a 160-byte malloc chunk).
+  @usableFromInline var state: BreakerState = .closed
 
   @inlinable init(random: BackoffRandomSource) {
     self.random = random
+  }
+
+  /// The episode record, created if missing and copied first if shared (copy-on-write).
+  @inlinable mutating func uniqueEpisode() -> BreakerEpisode {
+    if !isKnownUniquelyReferenced(&episode) {
+      episode = episode.map { BreakerEpisode(copying: $0) } ?? BreakerEpisode()
+    }
+    return episode.unsafelyUnwrapped
+  }
+
+  /// The episode record copied first if shared, or `nil` if there is none (nothing created).
+  @inlinable mutating func uniqueEpisodeIfPresent() -> BreakerEpisode? {
+    guard episode != nil else { return nil }
+    return uniqueEpisode()
+  }
+
+  /// Drops the episode record once every field in it is empty again.
+  @inlinable mutating func dropEmptyEpisode() {
+    if let episode, episode.isEmpty { self.episode = nil }
+  }
+
+  /// When an open or suspended breaker admits its probe (offset from the origin).
+  @inlinable var reopenAt: Duration? {
+    get { episode?.reopenAt }
+    set { if newValue != nil || episode != nil { uniqueEpisode().reopenAt = newValue } }
+  }
+
+  /// Set while a half-open probe is out: when its permit lapses (offset from the origin).
+  @inlinable var probeLeaseUntil: Duration? {
+    get { episode?.probeLeaseUntil }
+    set { if newValue != nil || episode != nil { uniqueEpisode().probeLeaseUntil = newValue } }
+  }
+
+  @inlinable var lastCooldown: Duration? {
+    get { episode?.lastCooldown }
+    set { if newValue != nil || episode != nil { uniqueEpisode().lastCooldown = newValue } }
+  }
+
+  /// The episode's first error, shared by reference with every rejection.
+  @inlinable var firstErrorRecord: ErrorRecord? {
+    get { episode?.firstErrorRecord }
+    set { if newValue != nil || episode != nil { uniqueEpisode().firstErrorRecord = newValue } }
+  }
+
+  @inlinable var repeatedErrors: Int {
+    get { episode?.repeatedErrors ?? 0 }
+    set { if newValue != 0 || episode != nil { uniqueEpisode().repeatedErrors = newValue } }
+  }
+
+  @inlinable var rejectedInState: Int {
+    get { episode?.rejectedInState ?? 0 }
+    set { if newValue != 0 || episode != nil { uniqueEpisode().rejectedInState = newValue } }
   }
 
   /// `generation << 8 | dirty << 3 | state code`. Dirty means a success must take the slow
@@ -41,58 +94,87 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   // MARK: Acquire
 
   @inlinable mutating func acquire(
-    now: Instant, policy: BreakerPolicy, events: inout EventBuffer<Instant>
-  ) -> Result<BreakerPermit, Rejection> {
+    now: Duration, policy: BreakerPolicy, events: inout EventBuffer<Instant>
+  ) -> BreakerDecision {
+    if let refusal = refusal(now: now) { return .rejected(refusal) }
     switch state {
-    case .closed:
-      return .success(BreakerPermit(generation: generation, isProbe: false))
-    case .dead, .paused:
-      return .failure(reject(credential: events.credential, now: nil))
+    case .closed, .dead, .paused:
+      // Dead and paused are always refused above.
+      return .admitted(BreakerPermit(generation: generation, isProbe: false))
     case .open, .suspended:
-      guard let reopenAt, now >= reopenAt else {
-        return .failure(reject(credential: events.credential, now: now))
-      }
       transition(to: .halfOpen, cause: .cooldownExpired, now: now, events: &events)
-      return .success(admitProbe(now: now, policy: policy, events: &events))
+      return .admitted(admitProbe(now: now, policy: policy, events: &events))
     case .halfOpen:
-      if let lease = probeLeaseUntil {
-        guard now >= lease else { return .failure(reject(credential: events.credential, now: now)) }
+      if probeLeaseUntil != nil {
         bumpGeneration()
         events.append(generation, now, .probeLeaseExpired)
       }
-      return .success(admitProbe(now: now, policy: policy, events: &events))
+      return .admitted(admitProbe(now: now, policy: policy, events: &events))
+    }
+  }
+
+  /// Counts and describes a rejection if the breaker refuses a call at `now` without changing
+  /// state: dead or paused; open or suspended before the reopen instant (or with none); half-open
+  /// with a probe lease running. `nil` when ``acquire(now:policy:events:)`` must decide (an
+  /// admission or a transition), including when `now` is `nil` (the clock was not read) and
+  /// the answer depends on time. Emits no events, so callers need no event buffer.
+  @inlinable mutating func refusal(now: Duration?) -> BreakerRefusal? {
+    switch state {
+    case .closed:
+      return nil
+    case .dead, .paused:
+      return reject()
+    case .open, .suspended:
+      guard let now else { return nil }
+      guard let reopenAt, now >= reopenAt else { return reject() }
+      return nil
+    case .halfOpen:
+      guard let now, let lease = probeLeaseUntil, now < lease else { return nil }
+      return reject()
     }
   }
 
   @inlinable mutating func admitProbe(
-    now: Instant, policy: BreakerPolicy, events: inout EventBuffer<Instant>
+    now: Duration, policy: BreakerPolicy, events: inout EventBuffer<Instant>
   ) -> BreakerPermit {
-    let lease = now.advanced(by: policy.probeLeaseTimeout)
+    let lease = now + policy.probeLeaseTimeout
     probeLeaseUntil = lease
     counters.probes = counters.probes.saturatingAdd(1)
-    events.append(generation, now, .probeAdmitted(leaseUntil: lease))
+    if events.isEnabled {
+      events.append(generation, now, .probeAdmitted(leaseUntil: events.instant(lease)))
+    }
     return BreakerPermit(generation: generation, isProbe: true)
   }
 
-  /// Counts a rejection and describes it. `now` is only needed while a cooldown runs.
-  @inlinable mutating func reject(credential: CredentialID, now: Instant?) -> Rejection {
-    rejectedInState = rejectedInState.saturatingAdd(1)
+  /// Counts a rejection and returns its plain fields; the caller builds the
+  /// ``BreakerRejection`` after the lock is released.
+  @inlinable mutating func reject() -> BreakerRefusal {
     counters.rejections = counters.rejections.saturatingAdd(1)
-    let until: Instant? = state == .open || state == .suspended ? reopenAt : nil
-    return Rejection(
-      credential: credential, state: state, reopenAt: until,
-      retryAfter: until.flatMap { until in now.map { max($0.duration(to: until), .zero) } },
-      firstErrorRecord: firstErrorRecord)
+    let until: Duration?
+    let record: ErrorRecord?
+    if let episode = uniqueEpisodeIfPresent() {
+      episode.rejectedInState = episode.rejectedInState.saturatingAdd(1)
+      until = state == .open || state == .suspended ? episode.reopenAt : nil
+      record = episode.firstErrorRecord
+    } else {
+      rejectedInState = 1
+      until = nil
+      record = nil
+    }
+    return BreakerRefusal(state: state, reopenAt: until, firstErrorRecord: record)
   }
 
-  @inlinable func availability(now: Instant) -> BreakerAvailability<Instant> {
+  @inlinable func availability(
+    now: Duration, origin: BreakerOrigin<Instant>
+  ) -> BreakerAvailability<Instant> {
     switch state {
     case .closed: return .available
     case .dead: return .dead
     case .paused: return .unavailable(until: nil, state: .paused)
     case .open, .suspended:
       guard let reopenAt else { return .unavailable(until: nil, state: state) }
-      return now >= reopenAt ? .available : .unavailable(until: reopenAt, state: state)
+      return now >= reopenAt
+        ? .available : .unavailable(until: origin.instant(reopenAt), state: state)
     case .halfOpen:
       guard let lease = probeLeaseUntil, now < lease else { return .available }
       return .unavailable(until: nil, state: .halfOpen)
@@ -102,7 +184,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   // MARK: Outcomes
 
   @inlinable mutating func recordSuccess(
-    _ permit: BreakerPermit, now: Instant, events: inout EventBuffer<Instant>
+    _ permit: BreakerPermit, now: Duration, events: inout EventBuffer<Instant>
   ) {
     guard permit.generation == generation else { return }
     switch state {
@@ -122,7 +204,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   }
 
   @inlinable mutating func recordFailure(
-    _ permit: BreakerPermit, _ failure: Classification, now: Instant, policy: BreakerPolicy,
+    _ permit: BreakerPermit, _ failure: Classification, now: Duration, policy: BreakerPolicy,
     events: inout EventBuffer<Instant>
   ) {
     let current = permit.generation == generation
@@ -153,7 +235,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     case .quotaExhausted:
       guard credentialCurrent, state != .dead, state != .paused else { return }
       let wait = failure.retryAfter.map { min(max($0, .zero), policy.maximumQuotaWait) }
-      let until = now.advanced(by: wait ?? policy.quotaCooldown)
+      let until = now + (wait ?? policy.quotaCooldown)
       if state == .suspended, let reopenAt, reopenAt >= until {
         repeatedErrors = repeatedErrors.saturatingAdd(1)
         return
@@ -170,7 +252,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   /// Opens with the next cooldown: the capped provider wait if one was given, else the
   /// jittered backoff for the new streak.
   @inlinable mutating func trip(
-    _ failure: Classification, now: Instant, policy: BreakerPolicy,
+    _ failure: Classification, now: Duration, policy: BreakerPolicy,
     events: inout EventBuffer<Instant>
   ) {
     streak = streak.saturatingAdd(1)
@@ -183,14 +265,14 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
         forStreak: streak, previous: lastCooldown, using: &random)
     }
     lastCooldown = cooldown
-    reopenAt = now.advanced(by: cooldown)
+    reopenAt = now + cooldown
     transition(to: .open, cause: .failure(failure), now: now, events: &events)
   }
 
   /// Keeps the first error of an episode in full and counts the rest. A credential-level
   /// verdict (`replacing`) becomes the kept error, because it is what the operator must see.
   @inlinable mutating func noteFailure(
-    _ failure: Classification, now: Instant, events: inout EventBuffer<Instant>,
+    _ failure: Classification, now: Duration, events: inout EventBuffer<Instant>,
     replacing: Bool = false
   ) {
     counters.failures = counters.failures.saturatingAdd(1)
@@ -220,7 +302,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   // MARK: Operator actions
 
   @inlinable @discardableResult mutating func forceOpen(
-    until: Instant?, now: Instant, events: inout EventBuffer<Instant>
+    until: Duration?, now: Duration, events: inout EventBuffer<Instant>
   )
     -> Bool
   {
@@ -232,7 +314,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   }
 
   @inlinable @discardableResult mutating func forceClose(
-    now: Instant, events: inout EventBuffer<Instant>
+    now: Duration, events: inout EventBuffer<Instant>
   ) -> Bool {
     guard state != .dead else { return false }
     events.append(generation, now, .operatorAction(.forceClose))
@@ -242,7 +324,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   }
 
   @inlinable @discardableResult mutating func revive(
-    now: Instant, events: inout EventBuffer<Instant>
+    now: Duration, events: inout EventBuffer<Instant>
   ) -> Bool {
     guard state == .dead else { return false }
     events.append(generation, now, .operatorAction(.revive))
@@ -252,7 +334,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   }
 
   @inlinable @discardableResult mutating func resume(
-    now: Instant, events: inout EventBuffer<Instant>
+    now: Duration, events: inout EventBuffer<Instant>
   ) -> Bool {
     guard state == .paused else { return false }
     events.append(generation, now, .operatorAction(.resume))
@@ -261,14 +343,14 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     return true
   }
 
-  @inlinable mutating func resetStreak(now: Instant, events: inout EventBuffer<Instant>) {
+  @inlinable mutating func resetStreak(now: Duration, events: inout EventBuffer<Instant>) {
     events.append(generation, now, .operatorAction(.resetStreak))
     consecutiveFailures = 0
     streak = 0
     lastCooldown = nil
   }
 
-  @inlinable mutating func credentialReplaced(now: Instant, events: inout EventBuffer<Instant>) {
+  @inlinable mutating func credentialReplaced(now: Duration, events: inout EventBuffer<Instant>) {
     events.append(generation, now, .operatorAction(.credentialReplaced))
     clearEpisode()
     closeByHand(.credentialReplaced, now: now, events: &events)
@@ -277,7 +359,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   /// Closes (or, if already closed, starts a new generation) and makes older permits unable
   /// to change the credential's standing.
   @inlinable mutating func closeByHand(
-    _ action: BreakerOperatorAction, now: Instant, events: inout EventBuffer<Instant>
+    _ action: BreakerOperatorAction, now: Duration, events: inout EventBuffer<Instant>
   ) {
     reopenAt = nil
     if state == .closed {
@@ -290,9 +372,9 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
   // MARK: Snapshots
 
-  @inlinable func snapshot(now: Instant) -> BreakerSnapshot {
+  @inlinable func snapshot(now: Duration) -> BreakerSnapshot {
     var exported = state
-    var remaining = reopenAt.map { max(now.duration(to: $0), .zero) }
+    var remaining = reopenAt.map { max($0 - now, .zero) }
     if state == .halfOpen {
       exported = .open
       remaining = .zero
@@ -309,7 +391,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   /// Loads `snapshot`, clamping damaged numbers: negative counts become zero, cooldowns are
   /// capped by `policy`'s longest wait, and a half-open state becomes open with a probe due.
   @inlinable mutating func restore(
-    _ snapshot: BreakerSnapshot, now: Instant, policy: BreakerPolicy,
+    _ snapshot: BreakerSnapshot, now: Duration, policy: BreakerPolicy,
     events: inout EventBuffer<Instant>
   ) {
     events.append(generation, now, .operatorAction(.restore))
@@ -327,7 +409,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     switch target {
     case .open, .suspended:
       let remaining = snapshot.state == .halfOpen ? .zero : snapshot.cooldownRemaining
-      reopenAt = remaining.map { now.advanced(by: min(max($0, .zero), longest)) }
+      reopenAt = remaining.map { now + min(max($0, .zero), longest) }
     default:
       reopenAt = nil
     }
@@ -348,7 +430,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   }
 
   @inlinable mutating func transition(
-    to next: BreakerState, cause: BreakerTransitionCause, now: Instant,
+    to next: BreakerState, cause: BreakerTransitionCause, now: Duration,
     events: inout EventBuffer<Instant>
   ) {
     let previous = state
@@ -369,22 +451,29 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 @usableFromInline
 struct EventBuffer<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
   @usableFromInline let isEnabled: Bool
-  /// The breaker's credential, for events and rejections.
+  /// The breaker's credential, for events.
   @usableFromInline let credential: CredentialID
+  /// Turns the machine's offsets back into instants.
+  @usableFromInline let origin: BreakerOrigin<Instant>
   @usableFromInline var events: [BreakerEvent<Instant>] = []
 
-  @inlinable init(isEnabled: Bool, credential: CredentialID) {
+  @inlinable init(isEnabled: Bool, credential: CredentialID, origin: BreakerOrigin<Instant>) {
     self.isEnabled = isEnabled
     self.credential = credential
+    self.origin = origin
   }
 
+  /// The instant `offset` after the origin.
+  @inlinable func instant(_ offset: Duration) -> Instant { origin.instant(offset) }
+
   @inlinable mutating func append(
-    _ generation: UInt64, _ now: Instant,
+    _ generation: UInt64, _ now: Duration,
     _ kind: BreakerEvent<Instant>.Kind
   ) {
     guard isEnabled else { return }
     events.append(
-      BreakerEvent(credential: credential, instant: now, generation: generation, kind: kind))
+      BreakerEvent(
+        credential: credential, instant: origin.instant(now), generation: generation, kind: kind))
   }
 }
 

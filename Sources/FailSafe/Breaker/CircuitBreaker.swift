@@ -81,27 +81,40 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
 
   @inlinable @inline(never)
   func acquireSlow(_ packed: UInt64) throws(Rejection) -> BreakerPermit {
+    // A refusal changes no state and emits no events: one short locked section, no event
+    // buffer. Dead and paused need no clock read: nothing about them depends on time.
     let code = packed & 7
-    if code == BreakerState.dead.code || code == BreakerState.paused.code {
-      // No clock read: nothing about a dead or paused credential depends on time.
-      let rejection = locked { machine -> Rejection? in
-        guard machine.state == .dead || machine.state == .paused else { return nil }
-        return machine.reject(credential: credential, now: nil)
-      }
-      if let rejection { throw rejection }
+    let timeless = code == BreakerState.dead.code || code == BreakerState.paused.code
+    let now: Duration? = timeless ? nil : environment.now
+    if let refusal = locked({ machine in machine.refusal(now: now) }) {
+      throw rejection(refusal, now: now)
     }
-    let now = environment.clock.now
+    // An admission, a transition, or a state changed since `packed` was read.
+    let current = now ?? environment.now
     let policy = environment.policy
     var events = EventBuffer<C.Instant>(
-      isEnabled: environment.hub.isListening, credential: credential)
-    let result = locked { machine in
-      machine.acquire(now: now, policy: policy, events: &events)
+      isEnabled: environment.hub.isListening, credential: credential,
+      origin: environment.origin)
+    let decision = locked { machine in
+      machine.acquire(now: current, policy: policy, events: &events)
     }
     environment.hub.deliver(events.events)
-    switch result {
-    case .success(let permit): return permit
-    case .failure(let rejection): throw rejection
+    switch decision {
+    case .admitted(let permit): return permit
+    case .rejected(let refusal): throw rejection(refusal, now: current)
     }
+  }
+
+  /// The public rejection for `refusal`, built outside the lock; `retryAfter` needs `now`.
+  @inlinable
+  func rejection(_ refusal: BreakerRefusal, now: Duration?) -> Rejection {
+    let reopenAt = refusal.reopenAt
+    var retryAfter: Duration?
+    if let reopenAt, let now { retryAfter = max(reopenAt - now, .zero) }
+    return Rejection(
+      credential: credential, state: refusal.state,
+      reopenOrigin: reopenAt == nil ? nil : environment.origin, reopenOffset: reopenAt,
+      retryAfter: retryAfter, firstErrorRecord: refusal.firstErrorRecord)
   }
 
   /// Reports that the permitted call succeeded: closes a half-open breaker, clears the streak.
@@ -116,7 +129,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
 
   @inlinable @inline(never)
   func recordSuccessSlow(_ permit: BreakerPermit) {
-    let now = environment.clock.now
+    let now = environment.now
     mutate { machine, events in machine.recordSuccess(permit, now: now, events: &events) }
   }
 
@@ -129,7 +142,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// since the credential was last replaced or reset by hand.
   @inlinable
   public func recordFailure(_ permit: BreakerPermit, _ classification: Classification) {
-    let now = environment.clock.now
+    let now = environment.now
     let policy = environment.policy
     mutate { machine, events in
       machine.recordFailure(permit, classification, now: now, policy: policy, events: &events)
@@ -150,20 +163,21 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   @inlinable
   public func availability() -> BreakerAvailability<C.Instant> {
     if word.load(ordering: .acquiring) & 7 == 0 { return .available }
-    let now = environment.clock.now
-    return locked { machine in machine.availability(now: now) }
+    let now = environment.now
+    let origin = environment.origin
+    return locked { machine in machine.availability(now: now, origin: origin) }
   }
 
   /// The breaker's state as plain values, cooldown relative to now.
   public func snapshot() -> BreakerSnapshot {
-    let now = environment.clock.now
+    let now = environment.now
     return locked { machine in machine.snapshot(now: now) }
   }
 
   /// Replaces the state with `snapshot` (damaged numbers clamped; see ``BreakerSnapshot``).
   /// Permits issued before cannot change the restored state. Emits a `restore` event.
   public func restore(_ snapshot: BreakerSnapshot) {
-    let now = environment.clock.now
+    let now = environment.now
     let policy = environment.policy
     mutate { machine, events in
       machine.restore(snapshot, now: now, policy: policy, events: &events)
@@ -182,9 +196,10 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// ``forceClose()``. A dead breaker stays dead. Returns whether it acted.
   @discardableResult
   public func forceOpen(until: C.Instant? = nil) -> Bool {
-    let now = environment.clock.now
+    let now = environment.now
+    let offset = until.map(environment.offset(of:))
     return mutate { machine, events in
-      machine.forceOpen(until: until, now: now, events: &events)
+      machine.forceOpen(until: offset, now: now, events: &events)
     }
   }
 
@@ -201,7 +216,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// failure count but keeping the streak. Returns whether it acted.
   @discardableResult
   public func forceClose() -> Bool {
-    let now = environment.clock.now
+    let now = environment.now
     return mutate { machine, events in machine.forceClose(now: now, events: &events) }
   }
 
@@ -209,7 +224,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// dead.
   @discardableResult
   public func revive() -> Bool {
-    let now = environment.clock.now
+    let now = environment.now
     return mutate { machine, events in machine.revive(now: now, events: &events) }
   }
 
@@ -217,14 +232,14 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// paused.
   @discardableResult
   public func resume() -> Bool {
-    let now = environment.clock.now
+    let now = environment.now
     return mutate { machine, events in machine.resume(now: now, events: &events) }
   }
 
   /// Clears the streak and the consecutive-failure count; the state is unchanged, so the next
   /// trip uses the base cooldown.
   public func resetStreak() {
-    let now = environment.clock.now
+    let now = environment.now
     mutate { machine, events in machine.resetStreak(now: now, events: &events) }
   }
 
@@ -232,7 +247,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// to closed, with the streak and first error cleared. Reports from older permits can no
   /// longer kill, pause or suspend it.
   public func credentialReplaced() {
-    let now = environment.clock.now
+    let now = environment.now
     mutate { machine, events in machine.credentialReplaced(now: now, events: &events) }
   }
 
@@ -244,7 +259,8 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
     _ body: (inout BreakerMachine<C.Instant>, inout EventBuffer<C.Instant>) -> Result
   ) -> Result {
     var events = EventBuffer<C.Instant>(
-      isEnabled: environment.hub.isListening, credential: credential)
+      isEnabled: environment.hub.isListening, credential: credential,
+      origin: environment.origin)
     let result = locked { machine in body(&machine, &events) }
     environment.hub.deliver(events.events)
     return result
@@ -262,6 +278,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
     machine.withLock { machine in
       _ = word.load(ordering: .acquiring)
       let result = body(&machine)
+      machine.dropEmptyEpisode()
       word.store(machine.packedWord, ordering: .releasing)
       return result
     }
