@@ -7,38 +7,49 @@ enum Evidence {
 
   /// Builds evidence quoting at most `limit` bytes of `message`, secrets redacted.
   static func make(status: Int?, source: String, message: [UInt8]?, limit: Int) -> String {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(limit + 96)
-    if let status { appendDecimal(status, to: &bytes) }
-    if !source.isEmpty {
-      if !bytes.isEmpty { bytes.append(UInt8(ascii: " ")) }
-      var source = source
-      source.withUTF8 { bytes.append(contentsOf: $0.prefix(64)) }
+    let limit = max(limit, 0)
+    let messageCount = message?.count ?? 0
+    // Status digits (with sign), separators, source, excerpt, finished word and "...": the
+    // text is built in one temporary buffer (on the stack when small), never a growing array.
+    let capacity = 24 + 64 + 2 + min(limit, messageCount) + maximumWordExtension + 3
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+      var bytes = ByteWriter(buffer)
+      if let status { appendDecimal(status, to: &bytes) }
+      if !source.isEmpty {
+        if !bytes.isEmpty { bytes.append(UInt8(ascii: " ")) }
+        var source = source
+        source.withUTF8 { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0.prefix(64))) }
+      }
+      if let message, !message.isEmpty {
+        if !bytes.isEmpty {
+          bytes.append(UInt8(ascii: ":"))
+          bytes.append(UInt8(ascii: " "))
+        }
+        message.withUnsafeBufferPointer { appendExcerpt(of: $0, limit: limit, to: &bytes) }
+      }
+      // The excerpt never ends inside a word (see appendExcerpt), so the redactor always sees
+      // a secret whole and no fragment of one can slip through.
+      return SecretRedactor.redact(UnsafeRawBufferPointer(bytes.written))
     }
-    if let message, !message.isEmpty {
-      if !bytes.isEmpty { bytes.append(contentsOf: ": ".utf8) }
-      appendExcerpt(of: message, limit: max(limit, 0), to: &bytes)
-    }
-    // The excerpt never ends inside a word (see appendExcerpt), so the redactor always sees
-    // a secret whole and no fragment of one can slip through.
-    return bytes.withUnsafeBytes { SecretRedactor.redact($0) }
   }
 
   /// Appends the decimal digits of `value` without building a `String`.
-  private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+  private static func appendDecimal(_ value: Int, to bytes: inout ByteWriter) {
     if value < 0 { bytes.append(UInt8(ascii: "-")) }
     var magnitude = value.magnitude
-    var digits: [UInt8] = []
+    let first = bytes.count
     repeat {
-      digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+      bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
       magnitude /= 10
     } while magnitude > 0
-    bytes.append(contentsOf: digits.reversed())
+    bytes.reverseSuffix(from: first)
   }
 
   /// Appends up to `limit` bytes of `message`, whitespace runs collapsed to one space, cut on
   /// a UTF-8 character boundary, with `...` if cut.
-  private static func appendExcerpt(of message: [UInt8], limit: Int, to bytes: inout [UInt8]) {
+  private static func appendExcerpt(
+    of message: UnsafeBufferPointer<UInt8>, limit: Int, to bytes: inout ByteWriter
+  ) {
     var written = 0
     var lastWasSpace = true
     var index = 0
@@ -72,8 +83,49 @@ enum Evidence {
       // Drop a partial multi-byte character, then mark the cut.
       while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
       if let last = bytes.last, last >= 0xC0 { bytes.removeLast() }
-      bytes.append(contentsOf: "...".utf8)
+      for _ in 0..<3 { bytes.append(UInt8(ascii: ".")) }
     }
     while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+  }
+
+  /// Appends bytes to a buffer sized for the whole evidence text up front.
+  ///
+  /// Invariant: `written` is the initialised prefix of the buffer; callers never append more
+  /// than the capacity computed in ``make(status:source:message:limit:)``; `append` checks it
+  /// anyway (one comparison), so a mistake traps instead of writing past the buffer.
+  private struct ByteWriter {
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private(set) var count = 0
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+    var isEmpty: Bool { count == 0 }
+    var last: UInt8? { count > 0 ? buffer[count - 1] : nil }
+    var written: UnsafeBufferPointer<UInt8> {
+      UnsafeBufferPointer(rebasing: buffer[..<count])
+    }
+
+    mutating func append(_ byte: UInt8) {
+      precondition(count < buffer.count, "evidence buffer too small")
+      buffer[count] = byte
+      count += 1
+    }
+
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+      for byte in bytes { append(byte) }
+    }
+
+    mutating func removeLast() { count -= 1 }
+
+    /// Reverses `buffer[start..<count]` in place.
+    mutating func reverseSuffix(from start: Int) {
+      var low = start
+      var high = count - 1
+      while low < high {
+        buffer.swapAt(low, high)
+        low += 1
+        high -= 1
+      }
+    }
   }
 }

@@ -23,11 +23,10 @@ enum JSONFieldRole {
     guard let packed = PackedWord(bytes, start: start, count: count) else {
       return longKey(bytes, start: start, count: count)
     }
-    for entry in table where entry.key == packed { return entry.role }
-    return nil
+    return table[packed]
   }
 
-  private static let table: [(key: PackedWord, role: JSONFieldRole)] = {
+  private static let table: PackedWordTable<JSONFieldRole> = {
     let roles: [(String, JSONFieldRole)] = [
       ("message", .message), ("type", .code), ("code", .code), ("status", .code),
       ("error", .error), ("reason", .code), ("msg", .message), ("detail", .message),
@@ -39,7 +38,7 @@ enum JSONFieldRole {
       ("retry_after", .wait), ("retryafter", .wait), ("quotaresetdelay", .wait),
       ("estimated_time", .wait), ("retry_after_ms", .waitMilliseconds), ("retryable", .retryable),
     ]
-    return roles.compactMap { name, role in PackedWord(name).map { ($0, role) } }
+    return PackedWordTable(roles.compactMap { name, role in PackedWord(name).map { ($0, role) } })
   }()
 
   private static func longKey(

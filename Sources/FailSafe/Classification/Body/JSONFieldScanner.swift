@@ -161,7 +161,8 @@ struct JSONFieldScanner {
   private mutating func recordNumber(
     _ role: JSONFieldRole, _ bytes: UnsafeRawBufferPointer, start: Int, end: Int
   ) {
-    guard signals.waitSeconds == nil else { return }
+    // Only waits are numbers the classifier keeps: other numbers ("code": 429) are not parsed.
+    guard signals.waitSeconds == nil, role == .wait || role == .waitMilliseconds else { return }
     let number = DurationText.decimal(bytes[start..<end])
     switch role {
     case .wait: signals.waitSeconds = number

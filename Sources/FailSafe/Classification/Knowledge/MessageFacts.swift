@@ -127,20 +127,59 @@ struct MessageFacts {
 
   /// Long identifiers inside messages, such as Google quota metric names
   /// (`generate_content_requests_per_minute_per_project`) or `free-models-per-day`.
+  ///
+  /// One case-insensitive pass over the original bytes (no lower-cased copy): at each byte
+  /// that can start a needle (`f`, `p`, `m`, `c`), the needles starting there are compared;
+  /// the found ones are then ranked as the separate searches were.
   private func longWord(_ bytes: UnsafeRawBufferPointer, start: Int, count: Int) -> MessageWord? {
-    let lowered = bytes[start..<(start + count)].map(PackedWord.lowercased)
-    return lowered.withUnsafeBytes { text in
-      if ASCIISearch.contains(text, "free-models-per-day") { return .freeDaily }
-      if ASCIISearch.contains(text, "perday") || ASCIISearch.contains(text, "per_day")
-        || ASCIISearch.contains(text, "per-day")
-      {
-        return .day
+    let end = start + count
+    var freeDaily = false
+    var day = false
+    var minute = false
+    var month = false
+    var context = false
+    var index = start
+    while index < end {
+      switch PackedWord.lowercased(bytes[index]) {
+      case UInt8(ascii: "f"):
+        if Self.has(bytes, at: index, end: end, "free-models-per-day") { freeDaily = true }
+      case UInt8(ascii: "p"):
+        if Self.has(bytes, at: index, end: end, "perday")
+          || Self.has(bytes, at: index, end: end, "per_day")
+          || Self.has(bytes, at: index, end: end, "per-day")
+        {
+          day = true
+        }
+      case UInt8(ascii: "m"):
+        if Self.has(bytes, at: index, end: end, "minute") { minute = true }
+        if Self.has(bytes, at: index, end: end, "month") { month = true }
+      case UInt8(ascii: "c"):
+        if Self.has(bytes, at: index, end: end, "context_length") { context = true }
+      default:
+        break
       }
-      if ASCIISearch.contains(text, "minute") { return .minute }
-      if ASCIISearch.contains(text, "month") { return .month }
-      if ASCIISearch.contains(text, "context_length") { return .context }
-      return nil
+      index += 1
     }
+    if freeDaily { return .freeDaily }
+    if day { return .day }
+    if minute { return .minute }
+    if month { return .month }
+    if context { return .context }
+    return nil
+  }
+
+  /// Whether `bytes[index..<end]` starts with `needle` (lower case), ignoring ASCII case.
+  @inline(__always)
+  private static func has(
+    _ bytes: UnsafeRawBufferPointer, at index: Int, end: Int, _ needle: StaticString
+  ) -> Bool {
+    let count = needle.utf8CodeUnitCount
+    guard end - index >= count else { return false }
+    let pattern = needle.utf8Start
+    for offset in 0..<count where PackedWord.lowercased(bytes[index + offset]) != pattern[offset] {
+      return false
+    }
+    return true
   }
 
   /// Letters, digits, `_` and `-`: `x-api-key` and `rate_limit` stay single words.

@@ -68,21 +68,15 @@ enum MessageWord: UInt8, CaseIterable {
     ("usage", .usage), ("hour", .hour), ("hourly", .hour), ("second", .hour), ("seconds", .hour),
   ]
 
-  /// Spellings grouped by length, so a lookup compares a handful of integers.
-  private static let byLength: [[(PackedWord, MessageWord)]] = {
-    var table = Array(repeating: [(PackedWord, MessageWord)](), count: PackedWord.maximumLength + 1)
-    for (spelling, word) in spellings {
-      if let packed = PackedWord(spelling) { table[spelling.utf8.count].append((packed, word)) }
-    }
-    return table
-  }()
+  /// Spellings by their packed form, so a lookup is one hash probe.
+  private static let table = PackedWordTable(
+    spellings.compactMap { spelling, word in PackedWord(spelling).map { ($0, word) } })
 
   /// The word spelled by `bytes[start..<start+count]` (any case), or `nil`.
   static func lookup(_ bytes: UnsafeRawBufferPointer, start: Int, count: Int) -> MessageWord? {
     guard count > 0, count <= PackedWord.maximumLength,
       let packed = PackedWord(bytes, start: start, count: count)
     else { return nil }
-    for (candidate, word) in byLength[count] where candidate == packed { return word }
-    return nil
+    return table[packed]
   }
 }

@@ -8,26 +8,61 @@ enum QuotaWindow {
     guard !identifiers.isEmpty else { return nil }
     var short = false
     for identifier in identifiers {
-      if isLong(identifier) {
+      let window = windows(in: identifier)
+      if window.long {
         return .decided(.quotaExhausted, .quotaExhausted, .definitive, source: identifier)
       }
-      if isShort(identifier) { short = true }
+      if window.short { short = true }
     }
     return short
       ? .decided(.retryable, .rateLimited, .definitive, source: identifiers[0]) : nil
   }
 
-  private static func isLong(_ identifier: String) -> Bool {
-    ASCIISearch.contains(identifier, "perday") || ASCIISearch.contains(identifier, "per_day")
-      || ASCIISearch.contains(identifier, "permonth")
-      || ASCIISearch.contains(identifier, "per_month") || ASCIISearch.contains(identifier, "daily")
-      || ASCIISearch.contains(identifier, "monthly")
+  /// Whether `identifier` names a long window (`perday`, `per_day`, `permonth`, `per_month`,
+  /// `daily`, `monthly`) and whether it names a short one (`perminute`, `per_minute`,
+  /// `persecond`, `per_second`, `perhour`, `per_hour`), in one pass: each needle starts with
+  /// `p`, `d` or `m`, so only those bytes are looked at further.
+  private static func windows(in identifier: String) -> (long: Bool, short: Bool) {
+    var identifier = identifier
+    return identifier.withUTF8 { text in
+      var long = false
+      var short = false
+      var index = 0
+      while index < text.count {
+        switch text[index] {
+        case UInt8(ascii: "p"):
+          guard has(text, at: index, "per") else { break }
+          var unit = index + 3
+          if unit < text.count, text[unit] == UInt8(ascii: "_") { unit += 1 }
+          if has(text, at: unit, "day") || has(text, at: unit, "month") {
+            long = true
+          } else if has(text, at: unit, "minute") || has(text, at: unit, "second")
+            || has(text, at: unit, "hour")
+          {
+            short = true
+          }
+        case UInt8(ascii: "d"):
+          if has(text, at: index, "daily") { long = true }
+        case UInt8(ascii: "m"):
+          if has(text, at: index, "monthly") { long = true }
+        default:
+          break
+        }
+        index += 1
+      }
+      return (long, short)
+    }
   }
 
-  private static func isShort(_ identifier: String) -> Bool {
-    ASCIISearch.contains(identifier, "perminute") || ASCIISearch.contains(identifier, "per_minute")
-      || ASCIISearch.contains(identifier, "persecond")
-      || ASCIISearch.contains(identifier, "per_second")
-      || ASCIISearch.contains(identifier, "perhour") || ASCIISearch.contains(identifier, "per_hour")
+  /// Whether `text` holds `needle` at `index`.
+  @inline(__always)
+  private static func has(_ text: UnsafeBufferPointer<UInt8>, at index: Int, _ needle: StaticString)
+    -> Bool
+  {
+    let count = needle.utf8CodeUnitCount
+    guard index + count <= text.count else { return false }
+    let pattern = needle.utf8Start
+    for offset in 0..<count where text[index + offset] != pattern[offset] { return false }
+    return true
   }
 }

@@ -27,28 +27,31 @@ public enum SecretRedactor {
   }
 
   /// `bytes` (UTF-8, possibly invalid) as a `String` with every secret replaced.
+  ///
+  /// The output is the input with some token ranges replaced, so nothing is copied until the
+  /// first secret is found: text without secrets becomes a `String` in one step.
   static func redact(_ bytes: UnsafeRawBufferPointer) -> String {
     var output: [UInt8] = []
-    output.reserveCapacity(bytes.count + 16)
+    // `bytes[..<copied]` is already in `output` (once `output` is in use).
+    var copied = 0
+    var changed = false
     var index = 0
     var redactNext = false
     let count = bytes.count
+    let placeholderStart = UInt8(ascii: "[")
     while index < count {
-      if bytes[index] == placeholderBytes[0], startsWithPlaceholder(bytes, at: index) {
+      if bytes[index] == placeholderStart, startsWithPlaceholder(bytes, at: index) {
         // Already redacted (text that went through here before): keep it, and it satisfies a
         // pending `key=` so the placeholder is not wrapped in another one.
-        output.append(contentsOf: placeholderBytes)
         index += placeholderBytes.count
         redactNext = false
         continue
       }
       guard isTokenByte(bytes[index]) else {
-        let start = index
         index += 1
-        while index < count, !isTokenByte(bytes[index]), bytes[index] != placeholderBytes[0] {
+        while index < count, !isTokenByte(bytes[index]), bytes[index] != placeholderStart {
           index += 1
         }
-        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
         continue
       }
       let start = index
@@ -58,17 +61,25 @@ public enum SecretRedactor {
         word == bearer || word == basic
       {
         // "Authorization: Bearer x": the scheme is not the secret; the word after it is.
-        output.append(contentsOf: token)
         continue
       }
       if redactNext || isSecret(token) {
+        if !changed {
+          output.reserveCapacity(count + 16)
+          changed = true
+        }
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[copied..<start]))
         output.append(contentsOf: placeholderBytes)
+        copied = index
         redactNext = false
         continue
       }
-      output.append(contentsOf: token)
       redactNext = introducesSecret(token, followedBy: bytes, at: index, start: start)
     }
+    guard changed else {
+      return String(decoding: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+    }
+    output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[copied..<count]))
     return String(decoding: output, as: UTF8.self)
   }
 
@@ -136,7 +147,11 @@ public enum SecretRedactor {
     _ token: UnsafeRawBufferPointer, followedBy bytes: UnsafeRawBufferPointer, at index: Int,
     start: Int
   ) -> Bool {
-    guard token.count >= 3, token.count <= PackedWord.maximumLength, index < bytes.count,
+    // Most words start with a letter no secret name starts with: rejected before packing.
+    guard token.count >= 3,
+      secretNameStarts & (1 &<< UInt64(PackedWord.lowercased(token[0]) & 63)) != 0,
+      PackedWord.lowercased(token[0]) >= 64, token.count <= PackedWord.maximumLength,
+      index < bytes.count,
       bytes[index] == 0x20 || bytes[index] == UInt8(ascii: "=")
         || bytes[index] == UInt8(ascii: ":"),
       let packed = PackedWord(bytes, start: start, count: token.count),
@@ -147,6 +162,11 @@ public enum SecretRedactor {
     while next < bytes.count, bytes[next] == UInt8(ascii: " ") { next += 1 }
     return next < bytes.count
       && (bytes[next] == UInt8(ascii: "=") || bytes[next] == UInt8(ascii: ":"))
+  }
+
+  /// Bit `b & 63` set for the first byte `b` (lower case, 64...127) of every secret name.
+  private static let secretNameStarts: UInt64 = secretNames.reduce(0) { mask, name in
+    mask | 1 &<< UInt64(UInt8(truncatingIfNeeded: name.bits) & 63)
   }
 
   private static let bearer = PackedWord("bearer")!
