@@ -62,6 +62,29 @@ private func drive(
   }
 }
 
+/// Runs `jobs` jobs on `workers` workers, each job one `executor.run` against `provider`, and
+/// drives `clock` until every job has finished; returns each job's result by number.
+private func runDrivenBacklog(
+  jobs: Int, workers: Int, clock: ManualClock, executor: RetryExecutor<String, ManualClock>,
+  provider: FakeProvider
+) async -> [Int: JobResult] {
+  let finished = LockedValue(0)
+  let running = LockedValue(workers)
+  let backlog = Task {
+    await runBacklog(jobs: jobs, workers: workers, running: running) { _, worker in
+      defer { finished.withLock { $0 += 1 } }
+      do {
+        return JobResult.succeeded(
+          credential: try await executor.run { try await provider.send($0, worker: worker) })
+      } catch {
+        return JobResult.failed(describe(error))
+      }
+    }
+  }
+  await drive(clock, running: running) { finished.value == jobs }
+  return await backlog.value
+}
+
 private func describe(_ error: any Error) -> String {
   (error as? RetryFailure<ManualClock.Instant>).map { "\($0.reason)" } ?? "\(error)"
 }
@@ -157,21 +180,8 @@ struct ManualClockScenarioConcurrencyTests {
       keys: ["openai"], clock: clock,
       configuration: testRetryConfiguration(maxAttempts: 10, credentialWait: .seconds(600)),
       classifier: ProviderErrorClassifier())
-    let finished = LockedValue(0)
-    let running = LockedValue(13)
-    let backlog = Task {
-      await runBacklog(jobs: 300, workers: 13, running: running) { _, worker in
-        defer { finished.withLock { $0 += 1 } }
-        do {
-          return JobResult.succeeded(
-            credential: try await executor.run { try await provider.send($0, worker: worker) })
-        } catch {
-          return JobResult.failed(describe(error))
-        }
-      }
-    }
-    await drive(clock, running: running) { finished.value == 300 }
-    let results = await backlog.value
+    let results = await runDrivenBacklog(
+      jobs: 300, workers: 13, clock: clock, executor: executor, provider: provider)
 
     #expect(results.count == 300)
     #expect(results.values.allSatisfy { $0 == .succeeded(credential: "openai") })
@@ -202,21 +212,8 @@ struct ManualClockScenarioConcurrencyTests {
     }
     let executor = try makeExecutor(
       keys: ["a", "b", "c"], clock: clock, classifier: ProviderErrorClassifier())
-    let finished = LockedValue(0)
-    let running = LockedValue(workers)
-    let backlog = Task {
-      await runBacklog(jobs: 100, workers: workers, running: running) { _, worker in
-        defer { finished.withLock { $0 += 1 } }
-        do {
-          return JobResult.succeeded(
-            credential: try await executor.run { try await provider.send($0, worker: worker) })
-        } catch {
-          return JobResult.failed(describe(error))
-        }
-      }
-    }
-    await drive(clock, running: running) { finished.value == 100 }
-    let results = await backlog.value
+    let results = await runDrivenBacklog(
+      jobs: 100, workers: workers, clock: clock, executor: executor, provider: provider)
 
     #expect(results.count == 100)
     #expect(results.values.allSatisfy { if case .succeeded = $0 { true } else { false } })

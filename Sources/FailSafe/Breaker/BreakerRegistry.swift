@@ -62,6 +62,9 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
     self.makeRandom = random
   }
 
+  /// The clock every breaker of this registry reads.
+  public var clock: C { environment.clock }
+
   /// The breaker for `credential`, created closed on first use.
   @inlinable
   public func breaker(for credential: CredentialID) -> Breaker {

@@ -50,8 +50,7 @@ where C.Duration == Duration {
     guard !credentials.isEmpty else { throw .empty }
     var seen = Set<CredentialID>()
     for (id, _) in credentials where !seen.insert(id).inserted { throw .duplicateID(id) }
-    // The registry does not expose its clock; every breaker it makes carries it.
-    let clock = registry.breaker(for: credentials[0].id).clock
+    let clock = registry.clock
     members = credentials.map { id, credential in
       let coordinator = refreshing.map { refreshing in
         RefreshCoordinator(
@@ -94,7 +93,7 @@ where C.Duration == Duration {
   }
 
   /// The clock every breaker of the pool reads.
-  public var clock: C { members[0].breaker.clock }
+  public var clock: C { registry.clock }
 
   /// The credentials' ids, in round-robin order.
   public var ids: [CredentialID] { members.map(\.id) }

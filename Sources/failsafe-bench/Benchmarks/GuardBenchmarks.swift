@@ -13,10 +13,7 @@ enum GuardBenchmarks {
     name: "guard.closedSuccess",
     summary: "acquire + operation + recordSuccess on a closed breaker (compare bareCall)",
     measurement: .timePerOperation {
-      let breaker = CircuitBreaker(credential: "bench-closed")
-      return { n in
-        for i in 0..<n { guardedCall(breaker, i) }
-      }
+      guardedCalls(through: CircuitBreaker(credential: "bench-closed"))
     })
 
   /// A call refused by an open breaker, as the provider's wait opened it.
@@ -24,10 +21,7 @@ enum GuardBenchmarks {
     name: "guard.openRejection",
     summary: "acquire rejected by a breaker opened by a 429 with a 15-minute wait",
     measurement: .timePerOperation {
-      let breaker = openBreaker(clock: ContinuousClock())
-      return { n in
-        for i in 0..<n { guardedCall(breaker, i) }
-      }
+      guardedCalls(through: openBreaker(clock: ContinuousClock()))
     })
 
   /// `openRejection` on a breaker that reads ``CoarseMonotonicClock`` instead of
@@ -38,10 +32,7 @@ enum GuardBenchmarks {
     name: "guard.openRejectionCoarseClock",
     summary: "openRejection on a breaker reading CoarseMonotonicClock",
     measurement: .timePerOperation {
-      let breaker = openBreaker(clock: CoarseMonotonicClock())
-      return { n in
-        for i in 0..<n { guardedCall(breaker, i) }
-      }
+      guardedCalls(through: openBreaker(clock: CoarseMonotonicClock()))
     })
 
   /// Eight tasks on one closed breaker; `n` counts calls over all tasks together, so the figure
@@ -67,6 +58,14 @@ enum GuardBenchmarks {
 
   /// One call through `breaker` as a user writes it: acquire, operate, report success.
   @inline(__always)
+  /// The workload of the guard benchmarks: `n` guarded calls through `breaker`.
+  static func guardedCalls<C: Clock>(through breaker: CircuitBreaker<C>) -> Benchmark.Workload
+  where C.Duration == Duration {
+    { n in
+      for i in 0..<n { guardedCall(breaker, i) }
+    }
+  }
+
   static func guardedCall<C: Clock>(_ breaker: CircuitBreaker<C>, _ input: Int)
   where C.Duration == Duration {
     do {
