@@ -86,15 +86,21 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
     let code = packed & 7
     let timeless = code == BreakerState.dead.code || code == BreakerState.paused.code
     let now: Duration? = timeless ? nil : environment.now
-    if let refusal = locked({ machine in machine.refusal(now: now) }) {
-      throw rejection(refusal, now: now)
+    let repeated = machine.withLock { machine in
+      // Changes no state, so the word read here is also the one to republish (see `locked`).
+      let current = word.load(ordering: .acquiring)
+      let refusal = machine.repeatRefusal(now: now)
+      word.store(current, ordering: .releasing)
+      return refusal
     }
+    if let repeated { throw rejection(repeated, now: now) }
+    let credential = credential
+    let origin = environment.origin
     // An admission, a transition, or a state changed since `packed` was read.
     let current = now ?? environment.now
     let policy = environment.policy
     var events = EventBuffer<C.Instant>(
-      isEnabled: environment.hub.isListening, credential: credential,
-      origin: environment.origin)
+      isEnabled: environment.hub.isListening, credential: credential, origin: origin)
     let decision = locked { machine in
       machine.acquire(now: current, policy: policy, events: &events)
     }
@@ -105,16 +111,13 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
     }
   }
 
-  /// The public rejection for `refusal`, built outside the lock; `retryAfter` needs `now`.
+  /// The public rejection for `refusal`, built outside the lock: `retryAfter` is
+  /// `max(reopenAt - now, 0)` when both are known.
   @inlinable
-  func rejection(_ refusal: BreakerRefusal, now: Duration?) -> Rejection {
-    let reopenAt = refusal.reopenAt
+  func rejection(_ refusal: BreakerRefusal<C.Instant>, now: Duration?) -> Rejection {
     var retryAfter: Duration?
-    if let reopenAt, let now { retryAfter = max(reopenAt - now, .zero) }
-    return Rejection(
-      credential: credential, state: refusal.state,
-      reopenOrigin: reopenAt == nil ? nil : environment.origin, reopenOffset: reopenAt,
-      retryAfter: retryAfter, firstErrorRecord: refusal.firstErrorRecord)
+    if let reopenAt = refusal.reopenAt, let now { retryAfter = max(reopenAt - now, .zero) }
+    return Rejection(refusal: refusal, retryAfter: retryAfter)
   }
 
   /// Reports that the permitted call succeeded: closes a half-open breaker, clears the streak.
