@@ -144,10 +144,10 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
       break
     case .open, .suspended:
       if let reopenAt = refusal.reopenAt {
-        guard let now, now < reopenAt else { return nil }
+        guard let now, now.isShorter(than: reopenAt) else { return nil }
       }
     case .halfOpen:
-      guard let now, let lease = probeLeaseUntil, now < lease else { return nil }
+      guard let now, let lease = probeLeaseUntil, now.isShorter(than: lease) else { return nil }
     }
     guard isKnownUniquelyReferenced(&episode) else { return nil }
     counters.rejections = counters.rejections.saturatingAdd(1)
