@@ -25,14 +25,17 @@ enum BenchmarkReport {
     return "{\"results\": [\n" + lines.joined(separator: ",\n") + "\n]}\n"
   }
 
+  /// Wide enough for the longest benchmark name plus one space.
+  private static let nameWidth = 36
+
   /// The header line of the table.
   static let tableHeader =
-    pad("benchmark", 32) + padLeft("ns/op", 12) + padLeft("bytes/op", 11)
+    pad("benchmark", nameWidth) + padLeft("ns/op", 12) + padLeft("bytes/op", 11)
     + padLeft("allocs/op", 11) + padLeft("instr/op", 10) + padLeft("bytes", 9) + "  n x reps\n"
 
   /// One table row for `result`.
   static func tableRow(_ result: BenchmarkResult) -> String {
-    var row = pad(result.name, 32)
+    var row = pad(result.name, nameWidth)
     row += padLeft(result.nsPerOp.map { String(format: "%.2f", $0) } ?? "-", 12)
     row += padLeft(result.bytesPerOp.map { String(format: "%.1f", $0) } ?? "-", 11)
     row += padLeft(result.allocationsPerOp.map { String(format: "%.2f", $0) } ?? "-", 11)

@@ -100,7 +100,8 @@ case "save-loop":
 case "kill-key":
   guard arguments.count == 3 else { fail("usage: kill-key PATH ID") }
   let persistence = BreakerStatePersistence(
-    store: FileBreakerStateStore(path: arguments[1]), clock: ContinuousClock(), syncInterval: nil,
+    store: FileBreakerStateStore(path: arguments[1]), clock: CoarseMonotonicClock(),
+    syncInterval: nil,
     onProblem: { problem in FileHandle.standardError.write(Data("\(problem)\n".utf8)) })
   let registry = BreakerRegistry(observer: persistence.observe)
   do {

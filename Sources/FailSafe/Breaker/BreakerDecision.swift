@@ -1,9 +1,9 @@
-/// What the locked part of ``CircuitBreaker/acquire()`` decided, in plain fields, so the
-/// ``BreakerRejection`` is built once, after the lock is released.
+/// What the locked part of ``CircuitBreaker/acquire()`` decided, so the ``BreakerRejection`` is
+/// built once, after the lock is released.
 @usableFromInline
-enum BreakerDecision: Sendable {
+enum BreakerDecision<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
   /// The call may go ahead.
   case admitted(BreakerPermit)
   /// The call is refused.
-  case rejected(BreakerRefusal)
+  case rejected(BreakerRefusal<Instant>)
 }

@@ -24,6 +24,10 @@ final class BreakerEpisode: @unchecked Sendable {
   @exclusivity(unchecked) @usableFromInline var firstErrorRecord: ErrorRecord?
   @exclusivity(unchecked) @usableFromInline var repeatedErrors = 0
   @exclusivity(unchecked) @usableFromInline var rejectedInState = 0
+  /// The refusal the current refusing state hands to every rejection (a
+  /// `BreakerRefusal<Instant>`, held untyped because the record is not generic), or `nil`
+  /// before the first. A cache: never counted by ``isEmpty``.
+  @exclusivity(unchecked) @usableFromInline var refusal: AnyObject?
 
   @inlinable init() {}
 
@@ -34,6 +38,7 @@ final class BreakerEpisode: @unchecked Sendable {
     firstErrorRecord = other.firstErrorRecord
     repeatedErrors = other.repeatedErrors
     rejectedInState = other.rejectedInState
+    refusal = other.refusal
   }
 
   /// Whether every field is empty, so the record can be dropped.

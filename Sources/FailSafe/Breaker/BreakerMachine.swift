@@ -54,7 +54,12 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   /// When an open or suspended breaker admits its probe (offset from the origin).
   @inlinable var reopenAt: Duration? {
     get { episode?.reopenAt }
-    set { if newValue != nil || episode != nil { uniqueEpisode().reopenAt = newValue } }
+    set {
+      guard newValue != nil || episode != nil else { return }
+      let episode = uniqueEpisode()
+      episode.reopenAt = newValue
+      episode.refusal = nil  // it states the deadline
+    }
   }
 
   /// Set while a half-open probe is out: when its permit lapses (offset from the origin).
@@ -71,7 +76,12 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   /// The episode's first error, shared by reference with every rejection.
   @inlinable var firstErrorRecord: ErrorRecord? {
     get { episode?.firstErrorRecord }
-    set { if newValue != nil || episode != nil { uniqueEpisode().firstErrorRecord = newValue } }
+    set {
+      guard newValue != nil || episode != nil else { return }
+      let episode = uniqueEpisode()
+      episode.firstErrorRecord = newValue
+      episode.refusal = nil  // it carries the first error
+    }
   }
 
   @inlinable var repeatedErrors: Int {
@@ -95,8 +105,10 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
   @inlinable mutating func acquire(
     now: Duration, policy: BreakerPolicy, events: inout EventBuffer<Instant>
-  ) -> BreakerDecision {
-    if let refusal = refusal(now: now) { return .rejected(refusal) }
+  ) -> BreakerDecision<Instant> {
+    if let refusal = refusal(now: now, credential: events.credential, origin: events.origin) {
+      return .rejected(refusal)
+    }
     switch state {
     case .closed, .dead, .paused:
       // Dead and paused are always refused above.
@@ -113,24 +125,60 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     }
   }
 
+  /// The common rejection, decided with the fewest steps: the state already refused a call,
+  /// so its ``BreakerRefusal`` is kept, and refuses this one too at `now`. Counts it and returns
+  /// the kept refusal; `nil` sends the caller to the full ``acquire(now:policy:events:)``
+  /// (first rejection of a state, an admission, a transition, or a shared episode record).
+  ///
+  /// Invariant: the kept refusal is dropped whenever the state, the reopen deadline or the
+  /// first error changes (``transition(to:cause:now:events:)`` and the setters above), so a
+  /// kept refusal always describes the current state.
+  @inlinable mutating func repeatRefusal(now: Duration?) -> BreakerRefusal<Instant>? {
+    guard let kept = episode?.refusal else { return nil }
+    // Only ``reject(credential:origin:)`` stores into `refusal`, always this type.
+    let refusal = unsafeDowncast(kept, to: BreakerRefusal<Instant>.self)
+    switch state {
+    case .closed:
+      return nil
+    case .dead, .paused:
+      break
+    case .open, .suspended:
+      if let reopenAt = refusal.reopenAt {
+        guard let now, now.isShorter(than: reopenAt) else { return nil }
+      }
+    case .halfOpen:
+      guard let now, let lease = probeLeaseUntil, now.isShorter(than: lease) else { return nil }
+    }
+    guard isKnownUniquelyReferenced(&episode) else { return nil }
+    counters.rejections = counters.rejections.saturatingAdd(1)
+    let episode = episode.unsafelyUnwrapped
+    episode.rejectedInState = episode.rejectedInState.saturatingAdd(1)
+    return refusal
+  }
+
   /// Counts and describes a rejection if the breaker refuses a call at `now` without changing
   /// state: dead or paused; open or suspended before the reopen instant (or with none); half-open
   /// with a probe lease running. `nil` when ``acquire(now:policy:events:)`` must decide (an
   /// admission or a transition), including when `now` is `nil` (the clock was not read) and
   /// the answer depends on time. Emits no events, so callers need no event buffer.
-  @inlinable mutating func refusal(now: Duration?) -> BreakerRefusal? {
+  /// `credential` and `origin` go into the ``BreakerRefusal`` if one has to be made.
+  @inlinable mutating func refusal(
+    now: Duration?, credential: CredentialID, origin: BreakerOrigin<Instant>
+  ) -> BreakerRefusal<Instant>? {
     switch state {
     case .closed:
       return nil
     case .dead, .paused:
-      return reject()
+      return reject(credential: credential, origin: origin)
     case .open, .suspended:
       guard let now else { return nil }
-      guard let reopenAt, now >= reopenAt else { return reject() }
+      guard let reopenAt, now >= reopenAt else {
+        return reject(credential: credential, origin: origin)
+      }
       return nil
     case .halfOpen:
       guard let now, let lease = probeLeaseUntil, now < lease else { return nil }
-      return reject()
+      return reject(credential: credential, origin: origin)
     }
   }
 
@@ -146,22 +194,30 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     return BreakerPermit(generation: generation, isProbe: true)
   }
 
-  /// Counts a rejection and returns its plain fields; the caller builds the
+  /// Counts a rejection and returns the refusal of the current state: the one made by the
+  /// state's first rejection while it still describes the state, deadline and first error,
+  /// otherwise a new one (kept for the next rejection). The caller builds the
   /// ``BreakerRejection`` after the lock is released.
-  @inlinable mutating func reject() -> BreakerRefusal {
+  @inlinable mutating func reject(
+    credential: CredentialID, origin: BreakerOrigin<Instant>
+  ) -> BreakerRefusal<Instant> {
     counters.rejections = counters.rejections.saturatingAdd(1)
-    let until: Duration?
-    let record: ErrorRecord?
-    if let episode = uniqueEpisodeIfPresent() {
-      episode.rejectedInState = episode.rejectedInState.saturatingAdd(1)
-      until = state == .open || state == .suspended ? episode.reopenAt : nil
-      record = episode.firstErrorRecord
-    } else {
-      rejectedInState = 1
-      until = nil
-      record = nil
+    let episode = uniqueEpisode()
+    episode.rejectedInState = episode.rejectedInState.saturatingAdd(1)
+    let until = state == .open || state == .suspended ? episode.reopenAt : nil
+    let record = episode.firstErrorRecord
+    if let kept = episode.refusal {
+      // Only this machine stores into `refusal`, and always a `BreakerRefusal<Instant>`.
+      let refusal = unsafeDowncast(kept, to: BreakerRefusal<Instant>.self)
+      if refusal.describes(state: state, reopenAt: until, firstErrorRecord: record) {
+        return refusal
+      }
     }
-    return BreakerRefusal(state: state, reopenAt: until, firstErrorRecord: record)
+    let refusal = BreakerRefusal(
+      credential: credential, state: state, origin: origin, reopenAt: until,
+      firstErrorRecord: record)
+    episode.refusal = refusal
+    return refusal
   }
 
   @inlinable func availability(
@@ -440,6 +496,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
       rejectedInState = 0
     }
     state = next
+    uniqueEpisodeIfPresent()?.refusal = nil  // it states the old state
     probeLeaseUntil = nil
     bumpGeneration()
     events.append(generation, now, .transition(from: previous, to: next, cause: cause))

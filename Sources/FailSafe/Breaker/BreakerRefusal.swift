@@ -1,17 +1,42 @@
-/// A refused call as plain fields read under the breaker's lock; ``CircuitBreaker`` turns it
-/// into a ``BreakerRejection`` after releasing the lock.
+/// Everything a rejection says except the wait: which credential, which state, until when and
+/// the episode's first error. Immutable, so one instance serves every rejection of a state.
+///
+/// The machine builds one when a state first refuses a call and keeps it in its episode record
+/// until the state, the reopen deadline or the first error changes; each later rejection in that
+/// state takes the same object. A ``BreakerRejection`` then holds one reference (one retain,
+/// one release) instead of the credential, the origin and the first error separately.
 @usableFromInline
-struct BreakerRefusal: Sendable {
+final class BreakerRefusal<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+  /// The credential whose breaker refused.
+  @usableFromInline let credential: CredentialID
   /// The state that refused.
   @usableFromInline let state: BreakerState
-  /// The reopen deadline as an offset from the breaker's origin, if one is known.
+  /// Turns ``reopenAt`` back into an instant (`nil` only for a rejection made by hand without
+  /// a reopen instant).
+  @usableFromInline let origin: BreakerOrigin<Instant>?
+  /// The reopen deadline as an offset from ``origin``, if one is known.
   @usableFromInline let reopenAt: Duration?
   /// The episode's first error.
   @usableFromInline let firstErrorRecord: ErrorRecord?
 
-  @inlinable init(state: BreakerState, reopenAt: Duration?, firstErrorRecord: ErrorRecord?) {
+  @inlinable
+  init(
+    credential: CredentialID, state: BreakerState, origin: BreakerOrigin<Instant>?,
+    reopenAt: Duration?, firstErrorRecord: ErrorRecord?
+  ) {
+    self.credential = credential
     self.state = state
+    self.origin = origin
     self.reopenAt = reopenAt
     self.firstErrorRecord = firstErrorRecord
+  }
+
+  /// Whether this refusal still describes `state` with `reopenAt` and `firstErrorRecord` (the
+  /// record compared by identity: a new episode makes a new record).
+  @inlinable
+  func describes(
+    state: BreakerState, reopenAt: Duration?, firstErrorRecord: ErrorRecord?
+  ) -> Bool {
+    self.state == state && self.firstErrorRecord === firstErrorRecord && self.reopenAt == reopenAt
   }
 }

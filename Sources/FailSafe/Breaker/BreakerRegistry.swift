@@ -135,15 +135,16 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   }
 }
 
-extension BreakerRegistry where C == ContinuousClock {
-  /// Creates an empty registry on the continuous clock.
+extension BreakerRegistry where C == CoarseMonotonicClock {
+  /// Creates an empty registry on ``CoarseMonotonicClock``, the default clock (see
+  /// ``CircuitBreaker/init(credential:policy:random:observer:)`` for why).
   public convenience init(
     policy: BreakerPolicy = BreakerPolicy(), capacity: Int = 10_000,
     random: @escaping @Sendable (CredentialID) -> BackoffRandomSource = { _ in .system },
     observer: (@Sendable (BreakerEvent<C.Instant>) -> Void)? = nil
   ) {
     self.init(
-      policy: policy, clock: ContinuousClock(), capacity: capacity, random: random,
+      policy: policy, clock: CoarseMonotonicClock(), capacity: capacity, random: random,
       observer: observer)
   }
 }

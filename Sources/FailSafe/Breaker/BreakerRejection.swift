@@ -1,56 +1,48 @@
 /// Why a breaker refused a call, decided before the caller's operation starts.
 ///
 /// Thrown by ``CircuitBreaker/acquire()`` as a typed error, so rejecting allocates no
-/// existential box. The first error and the reopen instant's origin are held by reference and
-/// the deadline as a `Duration`, so the rejection's layout is fixed even for a resilient
-/// `Instant` (`ContinuousClock.Instant`): copying one is a plain copy plus a few retains,
-/// never a call through generic value witnesses.
+/// existential box. Everything but the wait lives in one immutable record that the breaker
+/// shares between all rejections of the same state, so a rejection is that one reference and
+/// a `Duration`: its layout is fixed even for a resilient `Instant` (`ContinuousClock.Instant`),
+/// and making or dropping one costs one retain and one release.
 public struct BreakerRejection<Instant: InstantProtocol>: Error, Sendable, Hashable,
   CustomStringConvertible
-{
+where Instant.Duration == Duration {
+  @usableFromInline let refusal: BreakerRefusal<Instant>
+  /// How long from the rejection until ``reopenAt``, or `nil` when that is unknown.
+  public let retryAfter: Duration?
+
   /// The credential whose breaker refused.
-  public let credential: CredentialID
+  public var credential: CredentialID { refusal.credential }
   /// The state that refused: open, halfOpen (a probe is out), dead, paused or suspended.
-  public let state: BreakerState
+  public var state: BreakerState { refusal.state }
   /// When the breaker will admit a call again (a probe), or `nil` if no time is known: dead,
   /// paused, forced open, or half-open with a probe in flight.
   public var reopenAt: Instant? {
-    guard let reopenOrigin, let reopenOffset else { return nil }
-    return reopenOrigin.instant(reopenOffset)
+    guard let offset = refusal.reopenAt, let origin = refusal.origin else { return nil }
+    return origin.instant(offset)
   }
-  /// How long from the rejection until ``reopenAt``, or `nil` when that is unknown.
-  public let retryAfter: Duration?
-  @usableFromInline let firstErrorRecord: ErrorRecord?
-  /// ``reopenAt`` is `reopenOrigin + reopenOffset`; both are `nil` when no time is known.
-  @usableFromInline let reopenOrigin: BreakerOrigin<Instant>?
-  @usableFromInline let reopenOffset: Instant.Duration?
-
   /// The first error of the episode that opened, paused, suspended or killed the credential
   /// (already redacted by the classifier), or `nil` if an operator forced it.
-  public var firstError: Classification? { firstErrorRecord?.classification }
+  public var firstError: Classification? { refusal.firstErrorRecord?.classification }
 
   /// Creates a rejection.
   public init(
     credential: CredentialID, state: BreakerState, reopenAt: Instant?, retryAfter: Duration?,
     firstError: Classification?
   ) {
+    // A stand-alone rejection is its own origin: `reopenAt` is the origin plus zero.
     self.init(
-      credential: credential, state: state, reopenOrigin: reopenAt.map(BreakerOrigin.init),
-      reopenOffset: reopenAt == nil ? nil : .zero, retryAfter: retryAfter,
-      firstErrorRecord: firstError.map(ErrorRecord.init))
+      refusal: BreakerRefusal(
+        credential: credential, state: state, origin: reopenAt.map(BreakerOrigin.init),
+        reopenAt: reopenAt == nil ? nil : .zero, firstErrorRecord: firstError.map(ErrorRecord.init)),
+      retryAfter: retryAfter)
   }
 
   @inlinable
-  init(
-    credential: CredentialID, state: BreakerState, reopenOrigin: BreakerOrigin<Instant>?,
-    reopenOffset: Instant.Duration?, retryAfter: Duration?, firstErrorRecord: ErrorRecord?
-  ) {
-    self.credential = credential
-    self.state = state
-    self.reopenOrigin = reopenOrigin
-    self.reopenOffset = reopenOffset
+  init(refusal: BreakerRefusal<Instant>, retryAfter: Duration?) {
+    self.refusal = refusal
     self.retryAfter = retryAfter
-    self.firstErrorRecord = firstErrorRecord
   }
 
   /// Equal when every public field is equal.

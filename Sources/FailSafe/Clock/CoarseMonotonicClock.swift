@@ -24,33 +24,44 @@ public struct CoarseMonotonicClock: Clock, Sendable {
     public var offset: Duration
 
     /// Creates the instant `offset` after the clock's start.
-    public init(offset: Duration) { self.offset = offset }
+    @inlinable public init(offset: Duration) { self.offset = offset }
 
-    /// This instant moved by `duration`.
-    public func advanced(by duration: Duration) -> Instant {
-      Instant(offset: offset + duration)
+    /// This instant moved by `duration` (clamped to `Duration`'s range, never trapping).
+    @inlinable public func advanced(by duration: Duration) -> Instant {
+      Instant(offset: offset.clampedAdding(duration))
     }
 
-    /// The duration from this instant to `other` (negative if `other` is earlier).
-    public func duration(to other: Instant) -> Duration { other.offset - offset }
+    /// The duration from this instant to `other`, negative if `other` is earlier (clamped to
+    /// `Duration`'s range, never trapping).
+    @inlinable public func duration(to other: Instant) -> Duration {
+      other.offset.clampedSubtracting(offset)
+    }
 
     /// Orders instants by their offset.
-    public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+    @inlinable public static func < (lhs: Instant, rhs: Instant) -> Bool {
+      lhs.offset.isShorter(than: rhs.offset)
+    }
   }
 
   /// Creates the clock. All instances read the same kernel clock.
-  public init() {}
+  @inlinable public init() {}
 
   /// The current instant, read from the kernel's coarse monotonic clock (no system call on
   /// Linux: the vDSO serves it from a page the kernel updates every tick).
-  public var now: Instant {
+  @inlinable public var now: Instant {
     #if canImport(Darwin)
       let nanoseconds = clock_gettime_nsec_np(CLOCK_UPTIME_RAW_APPROX)
-      return Instant(offset: .nanoseconds(Int64(clamping: nanoseconds)))
+      return Instant(offset: Duration(attoseconds: Int128(nanoseconds) &* 1_000_000_000))
     #else
       var time = timespec()
       clock_gettime(CLOCK_MONOTONIC_COARSE, &time)
-      return Instant(offset: .seconds(Int64(time.tv_sec)) + .nanoseconds(Int64(time.tv_nsec)))
+      // Nanoseconds in 64 bits (292 years of uptime; clamped beyond), then one multiplication
+      // into attoseconds that cannot overflow 128 bits: the compiler inlines all of it, while
+      // the `Duration` factories are calls.
+      let (scaled, overflow) = Int64(time.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
+      let (sum, sumOverflow) = scaled.addingReportingOverflow(Int64(time.tv_nsec))
+      let nanoseconds = overflow || sumOverflow ? Int64.max : sum
+      return Instant(offset: Duration(attoseconds: Int128(nanoseconds) &* 1_000_000_000))
     #endif
   }
 

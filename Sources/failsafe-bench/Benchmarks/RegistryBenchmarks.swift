@@ -48,7 +48,7 @@ enum RegistryBenchmarks {
       }
     })
 
-  private static func filledRegistry() -> (BreakerRegistry<ContinuousClock>, [CredentialID]) {
+  private static func filledRegistry() -> (BreakerRegistry<CoarseMonotonicClock>, [CredentialID]) {
     let registry = BreakerRegistry(capacity: credentialCount)
     let ids = (0..<credentialCount).map(credential)
     for id in ids { _ = registry.breaker(for: id) }

@@ -74,6 +74,46 @@ struct BreakerConcurrencyTests {
     }
     #expect(gauge.peak == 1)
   }
+
+  /// Rejections race an operator re-opening the breaker with new deadlines: the kept refusal is
+  /// replaced under the lock while tasks take it, every rejection is counted once, and each one
+  /// states a deadline some re-opening set.
+  @Test func rejectionsRacingNewDeadlinesAreCountedAndWhole() async throws {
+    let (breaker, clock) = makeBreaker()
+    let start = clock.now
+    breaker.forceOpen(until: start.advanced(by: .seconds(1)))
+    let tally = RejectionTally()
+    await withTaskGroup(of: Void.self) { group in
+      for _ in 0..<8 {
+        group.addTask {
+          for _ in 0..<2_000 {
+            guard let rejection = breaker.rejection() else { continue }
+            tally.thrown.add(1, ordering: .relaxed)
+            let retryAfter = rejection.retryAfter
+            let whole =
+              rejection.state == .open
+              && (rejection.reopenAt == nil
+                ? retryAfter == nil
+                : retryAfter.map { (1...5).map(Duration.seconds).contains($0) } == true
+                  && rejection.reopenAt.map { start.duration(to: $0) } == retryAfter)
+            if !whole { tally.malformed.add(1, ordering: .relaxed) }
+          }
+        }
+      }
+      group.addTask {
+        for round in 0..<2_000 {
+          if round.isMultiple(of: 7) {
+            breaker.forceOpen(until: nil)
+          } else {
+            breaker.forceOpen(until: start.advanced(by: .seconds(Int64(round % 5 + 1))))
+          }
+        }
+      }
+    }
+    #expect(tally.thrown.load(ordering: .relaxed) == 16_000)
+    #expect(tally.malformed.load(ordering: .relaxed) == 0)
+    #expect(breaker.snapshot().counters.rejections == 16_000)
+  }
 }
 
 extension BreakerConcurrencyTests {
@@ -119,4 +159,10 @@ private final class ProbeGauge: Sendable {
   }
 
   func leave() { out.subtract(1, ordering: .sequentiallyConsistent) }
+}
+
+/// Counts rejections, and those whose fields disagree, across tasks.
+final class RejectionTally: Sendable {
+  let thrown = Atomic<Int>(0)
+  let malformed = Atomic<Int>(0)
 }

@@ -32,6 +32,21 @@ struct CoarseMonotonicClockTests {
     #expect(later.advanced(by: .milliseconds(-1_500)) == start)
   }
 
+  @Test func instantArithmeticClampsInsteadOfTrapping() {
+    let latest = CoarseMonotonicClock.Instant(offset: Duration(attoseconds: .max))
+    let earliest = CoarseMonotonicClock.Instant(offset: Duration(attoseconds: .min))
+    #expect(latest.advanced(by: .seconds(1)) == latest)
+    #expect(earliest.advanced(by: .seconds(-1)) == earliest)
+    #expect(earliest.duration(to: latest) == Duration(attoseconds: .max))
+    #expect(latest.duration(to: earliest) == Duration(attoseconds: .min))
+    #expect(earliest < latest && !(latest < earliest) && !(latest < latest))
+  }
+
+  @Test func readingsAreWholeNanoseconds() {
+    // Built from nanoseconds: a reading never carries sub-nanosecond attoseconds.
+    #expect(CoarseMonotonicClock().now.offset.attoseconds % 1_000_000_000 == 0)
+  }
+
   #if os(Linux)
     @Test func followsThePreciseMonotonicClockWithoutLeadingIt() {
       // Both read the kernel's monotonic clock: the coarse one lags by a few ticks (about 8 ms
