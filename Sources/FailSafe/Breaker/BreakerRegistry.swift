@@ -4,15 +4,11 @@ import Synchronization
 ///
 /// Safe under concurrent first use: the lookup and the creation happen under one lock, so two
 /// tasks asking for a new id get the same breaker. Bounded: when more than ``capacity``
-/// breakers exist, one eviction pass removes idle healthy ones (closed, nothing counted) down
-/// to 90% of capacity, in order of recorded use, oldest first; open, half-open, dead, paused
-/// and suspended breakers are always kept, so the registry can exceed ``capacity`` only by
-/// unhealthy breakers. A breaker's use is recorded at its creation and at its first lookup
-/// after each pass, not at every lookup (so lookups between passes only read the table): a
-/// pass evicts the breakers not looked up since the previous pass first, least recently used
-/// first, then those that were, by first lookup since that pass. An evicted breaker that a
-/// caller still holds keeps working; the next lookup creates a fresh, closed one, which is
-/// what an idle healthy breaker was anyway.
+/// breakers exist, the least recently used idle healthy ones (closed, nothing counted) are
+/// evicted down to 90% of capacity; open, half-open, dead, paused and suspended breakers are
+/// always kept, so the registry can exceed ``capacity`` only by unhealthy breakers. An evicted
+/// breaker that a caller still holds keeps working; the next lookup creates a fresh, closed one,
+/// which is what an idle healthy breaker was anyway.
 public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Duration {
   /// The breakers' type.
   public typealias Breaker = CircuitBreaker<C>
@@ -20,11 +16,8 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   @usableFromInline
   struct Storage: ~Copyable {
     @usableFromInline var table = CredentialTable<C>()
-    /// Counts lookups: a breaker's recorded use is the tick of its creation or of its first
-    /// lookup after the latest eviction pass.
+    /// Counts lookups; a slot's last use is the tick of its latest lookup.
     @usableFromInline var tick: UInt64 = 0
-    /// The tick of the latest eviction pass (0 before the first).
-    @usableFromInline var lastPass: UInt64 = 0
     /// The count that triggers the next eviction pass: capacity, raised after a pass that
     /// could not get below it (too many unhealthy breakers), so passes stay amortised.
     @usableFromInline var evictionTrigger: Int
@@ -76,15 +69,15 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
 
   /// The breaker for `credential`, created closed on first use.
   ///
-  /// The id is hashed before the lock is taken; under it, one probe of the table, which
-  /// stores a use only on the first lookup after an eviction pass.
+  /// The id is hashed before the lock is taken; under it, one probe of the table and a
+  /// last-use stamp in the slot it read.
   @inlinable
   public func breaker(for credential: CredentialID) -> Breaker {
     let hash = hasher.hash(credential)
     return storage.withLock { storage in
       storage.tick &+= 1
       if let index = storage.table.index(of: credential, hash: hash) {
-        return storage.table.use(at: index, tick: storage.tick, since: storage.lastPass)
+        return storage.table.use(at: index, tick: storage.tick)
       }
       return insertBreaker(for: credential, hash: hash, into: &storage)
     }
@@ -157,9 +150,8 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
     environment.hub.stream(bufferLimit: bufferLimit)
   }
 
-  /// Evicts the idle healthy breakers (never `kept`) with the oldest recorded use down to 90%
-  /// of capacity, so eviction's sort is paid once per tenth of capacity, not per insert, and
-  /// starts a new interval of use recording.
+  /// Evicts the least recently used idle healthy breakers (never `kept`) down to 90% of
+  /// capacity, so eviction's sort is paid once per tenth of capacity, not per insert.
   @usableFromInline
   func evictIdle(_ storage: inout Storage, keeping kept: Breaker) {
     let target = capacity - capacity / 10
@@ -178,7 +170,6 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
     }
     for (breaker, hash) in victims { _ = storage.table.remove(breaker, hash: hash) }
     storage.evictionTrigger = max(capacity, storage.table.count + max(capacity / 10, 1))
-    storage.lastPass = storage.tick
   }
 }
 

@@ -46,27 +46,20 @@ struct BreakerRegistryTests {
     #expect(registry.existingBreaker(for: "idle-0") == nil)
   }
 
-  @Test func evictsIdleBreakersUnusedSinceThePreviousPassFirst() {
+  @Test func evictsTheLeastRecentlyUsedIdleBreakersFirst() {
     let registry = BreakerRegistry(policy: plainPolicy, clock: ManualClock(), capacity: 10)
-    // Uses recorded at creation: idle-0 ... idle-10 at ticks 1 ... 11. The 11th breaker makes
-    // the first pass, which evicts down to 9: idle-0 and idle-1, the oldest.
-    for index in 0...10 { _ = registry.breaker(for: CredentialID("idle-\(index)")) }
+    for index in 0..<10 { _ = registry.breaker(for: CredentialID("idle-\(index)")) }
+    // Used again: now more recent than idle-2 ... idle-9.
+    let reused = registry.breaker(for: "idle-0")
+    _ = registry.breaker(for: "idle-1")
+    _ = registry.existingBreaker(for: "idle-2")  // a read that is not a use
+    _ = registry.breaker(for: "new")  // 11 > 10: evicts down to 9, the two least recent
     #expect(registry.count == 9)
-    #expect(registry.existingBreaker(for: "idle-1") == nil)
-    // Looked up after the pass: recorded as used at ticks 12 and 13 (the second lookup of
-    // idle-3 changes nothing). A read through existingBreaker is not a use.
-    let reused = registry.breaker(for: "idle-3")
-    _ = registry.breaker(for: "idle-2")
-    _ = registry.breaker(for: "idle-3")
-    _ = registry.existingBreaker(for: "idle-4")
-    // new-1 makes 11: the second pass evicts the two oldest not looked up since the first.
-    _ = registry.breaker(for: "new-0")
-    _ = registry.breaker(for: "new-1")
     #expect(
       registry.credentials == [
-        "idle-10", "idle-2", "idle-3", "idle-6", "idle-7", "idle-8", "idle-9", "new-0", "new-1",
+        "idle-0", "idle-1", "idle-4", "idle-5", "idle-6", "idle-7", "idle-8", "idle-9", "new",
       ])
-    #expect(registry.breaker(for: "idle-3") === reused)
+    #expect(registry.breaker(for: "idle-0") === reused)
   }
 
   @Test func manyIdsWithRemovalsKeepOneBreakerEach() {
