@@ -31,6 +31,34 @@ struct BreakerRegistryTests {
     #expect(registry.count == 1)
   }
 
+  /// Eight tasks create the same 2,000 ids in different orders while the table grows from 8
+  /// slots: every id still ends with exactly one breaker.
+  @Test func manyIdsUnderConcurrencyYieldOneBreakerEach() async {
+    let registry = BreakerRegistry(policy: plainPolicy, clock: ManualClock(), capacity: 10_000)
+    let ids = (0..<2_000).map { CredentialID("openai-prod-key-\($0)") }
+    let seen = await withTaskGroup(of: [ObjectIdentifier].self) { group in
+      for task in 0..<8 {
+        group.addTask {
+          // Task t walks the ids from a different start, so first uses interleave.
+          let start = task * ids.count / 8
+          var identities = [ObjectIdentifier](
+            repeating: ObjectIdentifier(registry), count: ids.count)
+          for step in ids.indices {
+            let index = (start + step) % ids.count
+            identities[index] = ObjectIdentifier(registry.breaker(for: ids[index]))
+          }
+          return identities
+        }
+      }
+      var all: [[ObjectIdentifier]] = []
+      for await identities in group { all.append(identities) }
+      return all
+    }
+    #expect(seen.allSatisfy { $0 == seen[0] })
+    #expect(Set(seen[0]).count == ids.count)
+    #expect(registry.count == ids.count)
+  }
+
   @Test func evictsIdleHealthyBreakersButKeepsUnhealthyOnes() {
     let registry = BreakerRegistry(policy: plainPolicy, clock: ManualClock(), capacity: 10)
     registry.breaker(for: "dead").fail(1, with: Failures.keyInvalid)
