@@ -41,26 +41,15 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   ///   - capacity: the number of breakers above which idle healthy ones are evicted.
   ///   - random: the jitter source for each new breaker (seed per id in tests).
   ///   - observer: called with every event of every breaker, outside their locks.
-  public convenience init(
+  public init(
     policy: BreakerPolicy = BreakerPolicy(), clock: C, capacity: Int = 10_000,
     random: @escaping @Sendable (CredentialID) -> BackoffRandomSource = { _ in .system },
     observer: (@Sendable (BreakerEvent<C.Instant>) -> Void)? = nil
   ) {
-    self.init(
-      policy: policy, clock: clock, capacity: capacity, random: random, observer: observer,
-      hasher: CredentialHasher(seed: CredentialHasher.processSeed))
-  }
-
-  /// Creates an empty registry hashing ids with `hasher` (tests pass a fixed seed).
-  package init(
-    policy: BreakerPolicy, clock: C, capacity: Int,
-    random: @escaping @Sendable (CredentialID) -> BackoffRandomSource,
-    observer: (@Sendable (BreakerEvent<C.Instant>) -> Void)?, hasher: CredentialHasher
-  ) {
     self.environment = BreakerEnvironment(clock: clock, policy: policy, observer: observer)
     self.capacity = max(capacity, 1)
     self.storage = SanitizerVisibleMutex(Storage(evictionTrigger: max(capacity, 1)))
-    self.hasher = hasher
+    self.hasher = CredentialHasher(seed: CredentialHasher.processSeed)
     self.makeRandom = random
   }
 
