@@ -14,20 +14,9 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   public typealias Breaker = CircuitBreaker<C>
 
   @usableFromInline
-  struct Entry {
-    @usableFromInline let breaker: Breaker
-    @usableFromInline var lastUse: UInt64
-
-    @inlinable
-    init(breaker: Breaker, lastUse: UInt64) {
-      self.breaker = breaker
-      self.lastUse = lastUse
-    }
-  }
-
-  @usableFromInline
-  struct Storage {
-    @usableFromInline var entries: [CredentialID: Entry] = [:]
+  struct Storage: ~Copyable {
+    @usableFromInline var table = CredentialTable<C>()
+    /// Counts lookups; a slot's last use is the tick of its latest lookup.
     @usableFromInline var tick: UInt64 = 0
     /// The count that triggers the next eviction pass: capacity, raised after a pass that
     /// could not get below it (too many unhealthy breakers), so passes stay amortised.
@@ -38,6 +27,7 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   }
 
   @usableFromInline let storage: SanitizerVisibleMutex<Storage>
+  @usableFromInline let hasher: CredentialHasher
   @usableFromInline let environment: BreakerEnvironment<C>
   @usableFromInline let makeRandom: @Sendable (CredentialID) -> BackoffRandomSource
   /// How many breakers are kept before idle healthy ones are evicted (at least 1).
@@ -59,6 +49,7 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
     self.environment = BreakerEnvironment(clock: clock, policy: policy, observer: observer)
     self.capacity = max(capacity, 1)
     self.storage = SanitizerVisibleMutex(Storage(evictionTrigger: max(capacity, 1)))
+    self.hasher = CredentialHasher(seed: CredentialHasher.processSeed)
     self.makeRandom = random
   }
 
@@ -66,47 +57,76 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   public var clock: C { environment.clock }
 
   /// The breaker for `credential`, created closed on first use.
+  ///
+  /// The id is hashed before the lock is taken; under it, one probe of the table and a
+  /// last-use stamp in the slot it read.
   @inlinable
   public func breaker(for credential: CredentialID) -> Breaker {
-    storage.withLock { storage in
+    let hash = hasher.hash(credential)
+    return storage.withLock { storage in
       storage.tick &+= 1
-      // One hash lookup: the index serves both the read and the LRU stamp.
-      if let index = storage.entries.index(forKey: credential) {
-        storage.entries.values[index].lastUse = storage.tick
-        return storage.entries.values[index].breaker
+      if let index = storage.table.index(of: credential, hash: hash) {
+        return storage.table.use(at: index, tick: storage.tick)
       }
-      let breaker = Breaker(
-        credential: credential, environment: environment, random: makeRandom(credential))
-      storage.entries[credential] = Entry(breaker: breaker, lastUse: storage.tick)
-      if storage.entries.count > storage.evictionTrigger {
-        evictIdle(&storage, keeping: credential)
-      }
+      return insertBreaker(for: credential, hash: hash, into: &storage)
+    }
+  }
+
+  /// Creates, stores and returns `credential`'s breaker (absent from the table), then evicts
+  /// if the count passed the trigger. Out of line: it runs once per credential.
+  @usableFromInline
+  func insertBreaker(
+    for credential: CredentialID, hash: UInt64, into storage: inout Storage
+  ) -> Breaker {
+    let breaker = Breaker(
+      credential: credential, environment: environment, random: makeRandom(credential))
+    // A table at its maximum capacity and full (2^40 slots: not allocatable) cannot store it;
+    // the caller still gets a working breaker.
+    guard storage.table.insert(breaker, hash: hash, lastUse: storage.tick) != nil else {
       return breaker
     }
+    if storage.table.count > storage.evictionTrigger {
+      evictIdle(&storage, keeping: breaker)
+    }
+    return breaker
   }
 
   /// The breaker for `credential` if one exists; never creates one.
   public func existingBreaker(for credential: CredentialID) -> Breaker? {
-    storage.withLock { $0.entries[credential]?.breaker }
+    let hash = hasher.hash(credential)
+    return storage.withLock { storage in
+      storage.table.index(of: credential, hash: hash).map { storage.table.breaker(at: $0) }
+    }
   }
 
   /// How many breakers the registry holds.
-  public var count: Int { storage.withLock { $0.entries.count } }
+  public var count: Int { storage.withLock { $0.table.count } }
 
   /// Every credential with a breaker, sorted.
-  public var credentials: [CredentialID] { storage.withLock { $0.entries.keys.sorted() } }
+  public var credentials: [CredentialID] { allBreakers().map(\.credential).sorted() }
 
   /// Removes `credential`'s breaker (for example when the credential is deleted for good).
   /// Returns whether there was one.
   @discardableResult
   public func remove(_ credential: CredentialID) -> Bool {
-    storage.withLock { $0.entries.removeValue(forKey: credential) != nil }
+    let hash = hasher.hash(credential)
+    return storage.withLock { storage in
+      guard let index = storage.table.index(of: credential, hash: hash) else { return false }
+      storage.table.remove(at: index)
+      return true
+    }
+  }
+
+  /// Every breaker, in table order.
+  func allBreakers() -> [Breaker] {
+    storage.withLock { storage in storage.table.occupied.map { storage.table.breaker(at: $0) } }
   }
 
   /// Snapshots of every breaker, keyed by credential.
   public func snapshots() -> [CredentialID: BreakerSnapshot] {
-    let breakers = storage.withLock { $0.entries.mapValues(\.breaker) }
-    return breakers.mapValues { $0.snapshot() }
+    var snapshots: [CredentialID: BreakerSnapshot] = [:]
+    for breaker in allBreakers() { snapshots[breaker.credential] = breaker.snapshot() }
+    return snapshots
   }
 
   /// Restores each snapshot into its credential's breaker, creating breakers as needed.
@@ -122,16 +142,23 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   /// Evicts the least recently used idle healthy breakers (never `kept`) down to 90% of
   /// capacity, so eviction's sort is paid once per tenth of capacity, not per insert.
   @usableFromInline
-  func evictIdle(_ storage: inout Storage, keeping kept: CredentialID) {
+  func evictIdle(_ storage: inout Storage, keeping kept: Breaker) {
     let target = capacity - capacity / 10
-    var idle = storage.entries.filter { $0.key != kept && $0.value.breaker.isIdleHealthy }
-      .map { (credential: $0.key, lastUse: $0.value.lastUse) }
-    idle.sort { $0.lastUse < $1.lastUse }
-    for candidate in idle {
-      if storage.entries.count <= target { break }
-      storage.entries.removeValue(forKey: candidate.credential)
+    var idle: [(index: Int, lastUse: UInt64)] = []
+    for index in storage.table.occupied {
+      let breaker = storage.table.breaker(at: index)
+      if breaker !== kept && breaker.isIdleHealthy {
+        idle.append((index, storage.table.lastUse(at: index)))
+      }
     }
-    storage.evictionTrigger = max(capacity, storage.entries.count + max(capacity / 10, 1))
+    idle.sort { $0.lastUse < $1.lastUse }
+    // Removal shifts slots, so victims are named by breaker and stored hash, not by index.
+    let excess = max(storage.table.count - target, 0)
+    let victims = idle.prefix(excess).map {
+      (storage.table.breaker(at: $0.index), storage.table.storedHash(at: $0.index))
+    }
+    for (breaker, hash) in victims { _ = storage.table.remove(breaker, hash: hash) }
+    storage.evictionTrigger = max(capacity, storage.table.count + max(capacity / 10, 1))
   }
 }
 
