@@ -69,16 +69,21 @@ enum Evidence {
     var index = 0
     while index < message.count, written < limit {
       let byte = message[index]
-      index += 1
       if byte <= 0x20 || byte == 0x7F {
+        index += 1
         if !lastWasSpace {
           bytes.append(UInt8(ascii: " "))
           written += 1
         }
         lastWasSpace = true
       } else {
-        bytes.append(byte)
-        written += 1
+        // A run of other bytes, up to the limit, is copied at once.
+        let stop = min(message.count, index + (limit - written))
+        var end = index + 1
+        while end < stop, message[end] > 0x20, message[end] != 0x7F { end += 1 }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: message[index..<end]))
+        written += end - index
+        index = end
         lastWasSpace = false
       }
     }
@@ -126,7 +131,10 @@ enum Evidence {
     }
 
     mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
-      for byte in bytes { append(byte) }
+      precondition(bytes.count <= buffer.count - count, "evidence buffer too small")
+      guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
+      (target + count).initialize(from: source, count: bytes.count)
+      count += bytes.count
     }
 
     mutating func removeLast() { count -= 1 }

@@ -75,8 +75,14 @@ struct JSONFieldScanner {
         awaitingValue = false
         index += 1
       default:
-        // Whitespace, `:` and stray bytes: skip the whole run at once.
+        // Whitespace, `:` and stray bytes: skip the whole run at once, indentation (spaces)
+        // eight bytes at a time.
         index += 1
+        while index &+ 8 <= count,
+          bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) == 0x2020_2020_2020_2020
+        {
+          index &+= 8
+        }
         while index < count, !Self.isStructural(bytes[index]) { index += 1 }
       }
     }

@@ -7,15 +7,16 @@
 /// bytes equal the identifier's lower-cased bytes, so a non-ASCII identifier never matches
 /// (every name is ASCII), as with the `String` keys this replaces.
 struct IdentifierTable<Value: Sendable>: Sendable {
-  private struct Slot: Sendable {
-    var name: String
-    var start: Int
-    var count: Int
-    var value: Value
-  }
-
-  private let slots: [Slot?]
-  /// Every name's bytes, one after the other; a slot's name is `nameBytes[start..<start+count]`.
+  /// Per slot: the index of its entry, or `-1` if the slot is empty.
+  private let slotEntries: [Int]
+  /// Per slot: the hash of its entry's name (compared before any byte is).
+  private let slotHashes: [UInt64]
+  /// Per entry: its name, where its bytes start in ``nameBytes``, and its value.
+  private let names: [String]
+  private let nameStarts: [Int]
+  private let values: [Value]
+  /// Every name's bytes, one after the other, in entry order: entry `e`'s run from
+  /// `nameStarts[e]` to the next entry's start (or the end).
   private let nameBytes: [UInt8]
 
   /// A table of `entries`; when a name occurs twice, the last entry wins (as when assigning
@@ -23,46 +24,61 @@ struct IdentifierTable<Value: Sendable>: Sendable {
   init(_ entries: [(String, Value)]) {
     var slotCount = 16
     while slotCount < entries.count * 2 { slotCount *= 2 }
-    var slots = [Slot?](repeating: nil, count: slotCount)
+    var slotEntries = [Int](repeating: -1, count: slotCount)
+    var slotHashes = [UInt64](repeating: 0, count: slotCount)
+    var names: [String] = []
+    var nameStarts: [Int] = []
+    var values: [Value] = []
     var nameBytes: [UInt8] = []
     for (name, value) in entries {
-      let bytes = Array(name.utf8)
-      var slot = Self.slot(of: Self.hash(bytes), mask: slotCount - 1)
-      while let existing = slots[slot] {
-        if Array(nameBytes[existing.start..<existing.start + existing.count]) == bytes { break }
+      let hash = Self.hash(name.utf8)
+      var slot = Self.slot(of: hash, mask: slotCount - 1)
+      while slotEntries[slot] >= 0, names[slotEntries[slot]] != name {
         slot = (slot + 1) & (slotCount - 1)
       }
-      if let existing = slots[slot] {
-        slots[slot] = Slot(name: name, start: existing.start, count: existing.count, value: value)
+      if slotEntries[slot] >= 0 {
+        values[slotEntries[slot]] = value
       } else {
-        slots[slot] = Slot(name: name, start: nameBytes.count, count: bytes.count, value: value)
-        nameBytes.append(contentsOf: bytes)
+        slotEntries[slot] = names.count
+        slotHashes[slot] = hash
+        names.append(name)
+        nameStarts.append(nameBytes.count)
+        values.append(value)
+        nameBytes.append(contentsOf: name.utf8)
       }
     }
-    self.slots = slots
+    self.slotEntries = slotEntries
+    self.slotHashes = slotHashes
+    self.names = names
+    self.nameStarts = nameStarts
+    self.values = values
     self.nameBytes = nameBytes
   }
 
   /// The name (as stored, lower case) and value whose name equals `identifier` ignoring
   /// ASCII case, or `nil`.
   func entry(for identifier: UnsafeRawBufferPointer) -> (name: String, value: Value)? {
-    let mask = slots.count - 1
-    var slot = Self.slot(of: Self.hash(identifier), mask: mask)
-    while let candidate = slots[slot] {
-      if candidate.count == identifier.count, matches(candidate, identifier) {
-        return (candidate.name, candidate.value)
+    let mask = slotEntries.count - 1
+    let hash = Self.hash(identifier)
+    var slot = Self.slot(of: hash, mask: mask)
+    while true {
+      let entry = slotEntries[slot]
+      if entry < 0 { return nil }
+      if slotHashes[slot] == hash, matches(entry, identifier) {
+        return (names[entry], values[entry])
       }
       slot = (slot + 1) & mask
     }
-    return nil
   }
 
-  private func matches(_ slot: Slot, _ identifier: UnsafeRawBufferPointer) -> Bool {
+  /// Whether entry `entry`'s name is `identifier`, lower-cased.
+  private func matches(_ entry: Int, _ identifier: UnsafeRawBufferPointer) -> Bool {
+    let start = nameStarts[entry]
+    let end = entry + 1 < nameStarts.count ? nameStarts[entry + 1] : nameBytes.count
+    guard end - start == identifier.count else { return false }
     var offset = 0
     while offset < identifier.count {
-      if nameBytes[slot.start + offset] != PackedWord.lowercased(identifier[offset]) {
-        return false
-      }
+      if nameBytes[start + offset] != PackedWord.lowercased(identifier[offset]) { return false }
       offset += 1
     }
     return true
