@@ -26,6 +26,8 @@ struct PackedWord: Hashable {
 
   /// Packs `count` bytes of `bytes` starting at `start`, lower-casing ASCII letters.
   /// Returns `nil` if the range is longer than ``maximumLength`` or holds a NUL byte.
+  /// Inlined: it is a few word operations, cheaper than the call around them.
+  @inline(__always)
   init?(_ bytes: UnsafeRawBufferPointer, start: Int, count: Int) {
     guard count <= Self.maximumLength, count >= 0, start >= 0, start + count <= bytes.count
     else { return nil }
