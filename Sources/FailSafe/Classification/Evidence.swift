@@ -5,8 +5,17 @@ enum Evidence {
   /// How far past the excerpt limit a word is finished before it is dropped instead.
   static let maximumWordExtension = 96
 
-  /// Builds evidence quoting at most `limit` bytes of `message`, secrets redacted.
-  static func make(status: Int?, source: String, message: [UInt8]?, limit: Int) -> String {
+  /// Builds evidence quoting at most `limit` bytes of `message`, secrets redacted. The source
+  /// is `bodySource` lower-cased when given (an identifier read from the body), else `source`.
+  static func make(
+    status: Int?, source: String, bodySource: UnsafeRawBufferPointer? = nil,
+    message: UnsafeRawBufferPointer?, limit: Int
+  ) -> String {
+    if let bodySource, bodySource.contains(where: { $0 >= 0x80 }) {
+      // Non-ASCII: the source is cut as the repaired `String` it used to be.
+      let text = String(decoding: bodySource.lazy.map(PackedWord.lowercased), as: UTF8.self)
+      return make(status: status, source: text, message: message, limit: limit)
+    }
     let limit = max(limit, 0)
     let messageCount = message?.count ?? 0
     // Status digits (with sign), separators, source, excerpt, finished word and "...": the
@@ -15,7 +24,12 @@ enum Evidence {
     return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
       var bytes = ByteWriter(buffer)
       if let status { appendDecimal(status, to: &bytes) }
-      if !source.isEmpty {
+      if let bodySource {
+        if !bodySource.isEmpty {
+          if !bytes.isEmpty { bytes.append(UInt8(ascii: " ")) }
+          for byte in bodySource.prefix(64) { bytes.append(PackedWord.lowercased(byte)) }
+        }
+      } else if !source.isEmpty {
         if !bytes.isEmpty { bytes.append(UInt8(ascii: " ")) }
         var source = source
         source.withUTF8 { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0.prefix(64))) }
@@ -25,7 +39,7 @@ enum Evidence {
           bytes.append(UInt8(ascii: ":"))
           bytes.append(UInt8(ascii: " "))
         }
-        message.withUnsafeBufferPointer { appendExcerpt(of: $0, limit: limit, to: &bytes) }
+        appendExcerpt(of: message.assumingMemoryBound(to: UInt8.self), limit: limit, to: &bytes)
       }
       // The excerpt never ends inside a word (see appendExcerpt), so the redactor always sees
       // a secret whole and no fragment of one can slip through.
@@ -55,16 +69,21 @@ enum Evidence {
     var index = 0
     while index < message.count, written < limit {
       let byte = message[index]
-      index += 1
       if byte <= 0x20 || byte == 0x7F {
+        index += 1
         if !lastWasSpace {
           bytes.append(UInt8(ascii: " "))
           written += 1
         }
         lastWasSpace = true
       } else {
-        bytes.append(byte)
-        written += 1
+        // A run of other bytes, up to the limit, is copied at once.
+        let stop = min(message.count, index + (limit - written))
+        var end = index + 1
+        while end < stop, message[end] > 0x20, message[end] != 0x7F { end += 1 }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: message[index..<end]))
+        written += end - index
+        index = end
         lastWasSpace = false
       }
     }
@@ -91,7 +110,7 @@ enum Evidence {
   /// Appends bytes to a buffer sized for the whole evidence text up front.
   ///
   /// Invariant: `written` is the initialised prefix of the buffer; callers never append more
-  /// than the capacity computed in ``make(status:source:message:limit:)``; `append` checks it
+  /// than the capacity computed in ``make(status:source:bodySource:message:limit:)``; `append` checks it
   /// anyway (one comparison), so a mistake traps instead of writing past the buffer.
   private struct ByteWriter {
     private let buffer: UnsafeMutableBufferPointer<UInt8>
@@ -112,7 +131,10 @@ enum Evidence {
     }
 
     mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
-      for byte in bytes { append(byte) }
+      precondition(bytes.count <= buffer.count - count, "evidence buffer too small")
+      guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
+      (target + count).initialize(from: source, count: bytes.count)
+      count += bytes.count
     }
 
     mutating func removeLast() { count -= 1 }

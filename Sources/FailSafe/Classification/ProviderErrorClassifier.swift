@@ -28,33 +28,64 @@ public struct ProviderErrorClassifier: FailureClassifying {
 
   /// Classifies a provider's non-success HTTP response.
   public func classify(_ response: ProviderResponse) -> Classification {
+    // The whole classification runs while the body is lent: messages and identifiers are
+    // ranges of it, never copies.
+    BodyScanner.withInspectedBytes(of: response.body) { classify(response, inspected: $0) }
+  }
+
+  private func classify(_ response: ProviderResponse, inspected: UnsafeRawBufferPointer)
+    -> Classification
+  {
     let status = response.status
-    let body = BodyScanner.scan(response.body)
+    let body = BodyScanner.scan(inspected)
     let headers = HeaderSignals(response.headers, status: status, receivedAt: response.receivedAt)
-    let codes = headers.codes + body.codes
     var facts = MessageFacts()
-    for message in body.messages { facts.read(message) }
+    for field in body.fields where field.kind == .message {
+      field.text.withBytes(in: inspected) { facts.read($0) }
+    }
 
     let rawWait = headers.explicitWait ?? body.waitSeconds ?? headers.windowResetWait ?? facts.wait
     let wait = cappedWait(rawWait)
 
     var chosen: Verdict
-    if let rule = configuration.rules.first(where: {
-      $0.matches(status: status, codes: codes, messages: body.messages)
-    }) {
+    if let rule = matchingRule(status: status, headers: headers, body: body, inspected: inspected) {
       chosen = .decided(rule.disposition, rule.reason, .definitive, source: rule.code ?? "rule")
     } else {
       chosen = builtInVerdict(
-        status: status, codes: codes, body: body, headers: headers, facts: facts)
+        status: status, body: body, inspected: inspected, headers: headers, facts: facts)
     }
 
     let (disposition, reason) = resolve(chosen.outcome, wait: wait)
-    let evidence = Evidence.make(
-      status: status, source: chosen.source, message: body.messages.first,
-      limit: configuration.evidenceLength)
+    let evidence = body.firstMessage.withBytes(in: inspected) { message in
+      chosen.bodySource.withBytes(in: inspected) { bodySource in
+        Evidence.make(
+          status: status, source: chosen.source, bodySource: bodySource, message: message,
+          limit: configuration.evidenceLength)
+      }
+    }
     return Classification(
       disposition: disposition, reason: reason, retryAfter: wait.map { Duration.seconds($0) },
       evidence: evidence)
+  }
+
+  /// The first user rule that matches, if any. Only here are the identifiers and messages
+  /// copied into lower-cased `String`s and arrays, as the rules compare them.
+  private func matchingRule(
+    status: Int, headers: HeaderSignals, body: BodySignals, inspected: UnsafeRawBufferPointer
+  ) -> ClassificationRule? {
+    guard !configuration.rules.isEmpty else { return nil }
+    var codes = headers.codes
+    var messages: [[UInt8]] = []
+    for field in body.fields {
+      switch field.kind {
+      case .code: codes.append(field.text.lowercasedString(in: inspected))
+      case .message: messages.append(field.text.withBytes(in: inspected) { Array($0) })
+      case .quota: break
+      }
+    }
+    return configuration.rules.first {
+      $0.matches(status: status, codes: codes, messages: messages)
+    }
   }
 
   /// Classifies an error thrown instead of a response. Cancellation is
@@ -65,7 +96,8 @@ public struct ProviderErrorClassifier: FailureClassifying {
   }
 
   private func builtInVerdict(
-    status: Int, codes: [String], body: BodySignals, headers: HeaderSignals, facts: MessageFacts
+    status: Int, body: BodySignals, inspected: UnsafeRawBufferPointer, headers: HeaderSignals,
+    facts: MessageFacts
   ) -> Verdict {
     var best = StatusDefaults.verdict(for: status)
     var bestFromCode = false
@@ -74,8 +106,20 @@ public struct ProviderErrorClassifier: FailureClassifying {
       best = candidate
       bestFromCode = fromCode
     }
-    for code in codes { consider(ErrorCode.verdict(for: code, status: status), fromCode: true) }
-    consider(QuotaWindow.verdict(for: body.quotaIdentifiers))
+    for code in headers.codes {
+      var code = code
+      let verdict = code.withUTF8 {
+        ErrorCode.verdict(for: UnsafeRawBufferPointer($0), status: status)
+      }
+      consider(verdict, fromCode: true)
+    }
+    for field in body.fields where field.kind == .code {
+      let verdict = field.text.withBytes(in: inspected) {
+        ErrorCode.verdict(for: $0, status: status)
+      }
+      consider(verdict, fromCode: true)
+    }
+    consider(QuotaWindow.verdict(for: body, in: inspected))
     if headers.shouldRetry == true {
       consider(.decided(.retryable, .serverError, .retryHeader, source: "stripe-should-retry"))
     }

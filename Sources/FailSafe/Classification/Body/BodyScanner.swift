@@ -10,15 +10,16 @@ enum BodyScanner {
   /// How many bytes of a plain-text or HTML body are kept as its message.
   static let textMessageLength = 512
 
-  /// Scans the first ``inspectedPrefixLength`` bytes of `body`.
-  static func scan(_ body: Data) -> BodySignals {
+  /// Calls `read` with the first ``inspectedPrefixLength`` bytes of `body`, in place.
+  static func withInspectedBytes<Result>(
+    of body: Data, _ read: (UnsafeRawBufferPointer) -> Result
+  ) -> Result {
     body.withUnsafeBytes { raw in
-      let bounded = UnsafeRawBufferPointer(rebasing: raw.prefix(inspectedPrefixLength))
-      return scan(bounded)
+      read(UnsafeRawBufferPointer(rebasing: raw.prefix(inspectedPrefixLength)))
     }
   }
 
-  /// Scans `bytes` (already bounded).
+  /// Scans `bytes` (already bounded). The spans of the result are ranges of `bytes`.
   static func scan(_ bytes: UnsafeRawBufferPointer) -> BodySignals {
     var signals = BodySignals()
     var start = 0
@@ -29,15 +30,17 @@ enum BodyScanner {
     switch content[0] {
     case UInt8(ascii: "{"), UInt8(ascii: "["):
       signals.shape = .json
-      var scanner = JSONFieldScanner(signals: signals)
+      var scanner = JSONFieldScanner(signals: signals, origin: start)
       scanner.scan(content, nesting: 0)
       signals = scanner.signals
     case UInt8(ascii: "<"):
       signals.shape = .html
-      if let title = HTMLTitle.find(in: content) { signals.addMessage(title) }
+      if let title = HTMLTitle.find(in: content) {
+        signals.addMessage(.span((start + title.lowerBound)..<(start + title.upperBound)))
+      }
     default:
       signals.shape = .text
-      signals.addMessage(content.prefix(textMessageLength))
+      signals.addMessage(.span(start..<(start + min(content.count, textMessageLength))))
     }
     return signals
   }

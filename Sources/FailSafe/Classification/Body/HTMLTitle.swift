@@ -4,18 +4,20 @@ enum HTMLTitle {
   /// The longest title kept.
   static let maximumLength = 200
 
-  /// The bytes between `<title>` and `</title>` (case-insensitive), trimmed, or `nil`.
-  static func find(in bytes: UnsafeRawBufferPointer) -> ArraySlice<UInt8>? {
+  /// The range of the bytes between `<title>` and `</title>` (case-insensitive), at most
+  /// ``maximumLength`` of them, trimmed; `nil` if there is no title or it is blank.
+  static func find(in bytes: UnsafeRawBufferPointer) -> Range<Int>? {
     guard let open = firstIndex(of: "<title", in: bytes, from: 0) else { return nil }
     var start = open + 6
     while start < bytes.count, bytes[start] != UInt8(ascii: ">") { start += 1 }
     start += 1
     guard start < bytes.count else { return nil }
     let end = firstIndex(of: "</title", in: bytes, from: start) ?? bytes.count
-    var text = Array(bytes[start..<min(end, start + maximumLength)])[...]
-    while let first = text.first, first <= 0x20 { text = text.dropFirst() }
-    while let last = text.last, last <= 0x20 { text = text.dropLast() }
-    return text.isEmpty ? nil : text
+    var first = start
+    var last = min(end, start + maximumLength)
+    while first < last, bytes[first] <= 0x20 { first += 1 }
+    while last > first, bytes[last - 1] <= 0x20 { last -= 1 }
+    return first < last ? first..<last : nil
   }
 
   private static func firstIndex(

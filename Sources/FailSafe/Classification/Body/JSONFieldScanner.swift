@@ -24,6 +24,9 @@ struct JSONFieldScanner {
 
   /// What was found so far.
   var signals: BodySignals
+  /// Where the bytes being scanned start in the inspected body, or `nil` while scanning
+  /// decoded bytes (JSON inside an escaped string), whose text is copied when kept.
+  var origin: Int?
 
   /// Scans `bytes`, a JSON document or a fragment of one.
   mutating func scan(_ bytes: UnsafeRawBufferPointer, nesting: Int) {
@@ -72,8 +75,14 @@ struct JSONFieldScanner {
         awaitingValue = false
         index += 1
       default:
-        // Whitespace, `:` and stray bytes: skip the whole run at once.
+        // Whitespace, `:` and stray bytes: skip the whole run at once, indentation (spaces)
+        // eight bytes at a time.
         index += 1
+        while index &+ 8 <= count,
+          bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) == 0x2020_2020_2020_2020
+        {
+          index &+= 8
+        }
         while index < count, !Self.isStructural(bytes[index]) { index += 1 }
       }
     }
@@ -108,29 +117,52 @@ struct JSONFieldScanner {
     default: mayHoldJSON = false
     }
     let limit = mayHoldJSON ? end - start : BodySignals.maximumMessageLength
-    let value: [UInt8] =
-      escaped
-      ? JSONStringDecoder.decode(bytes, start: start, end: end, limit: limit)
-      : Array(bytes[start..<min(end, start + limit)])
+    if escaped {
+      let decoded = JSONStringDecoder.decode(bytes, start: start, end: end, limit: limit)
+      decoded.withUnsafeBytes { value in
+        record(role, value: value, at: nil, mayHoldJSON: mayHoldJSON, nesting: nesting)
+      }
+    } else {
+      let value = UnsafeRawBufferPointer(rebasing: bytes[start..<min(end, start + limit)])
+      record(
+        role, value: value, at: origin.map { $0 + start }, mayHoldJSON: mayHoldJSON,
+        nesting: nesting)
+    }
+  }
+
+  /// Records `value`, the (decoded) string value of a key with `role`. `valueOrigin` is where
+  /// `value` starts in the inspected body, or `nil` if it is not part of it (decoded bytes):
+  /// text kept from it is then copied.
+  private mutating func record(
+    _ role: JSONFieldRole, value: UnsafeRawBufferPointer, at valueOrigin: Int?,
+    mayHoldJSON: Bool, nesting: Int
+  ) {
+    func text(_ range: Range<Int>) -> BodyText {
+      if let valueOrigin {
+        return .span((valueOrigin + range.lowerBound)..<(valueOrigin + range.upperBound))
+      }
+      return .decoded(Array(value[range]))
+    }
+    let messageRange = 0..<min(value.count, BodySignals.maximumMessageLength)
     switch role {
     case .code:
-      addCode(value)
+      if let name = Self.codeName(value) { signals.addCode(text(name)) }
     case .quota:
-      if value.count <= Self.maximumCodeLength {
-        signals.quotaIdentifiers.append(Self.lowercasedString(value))
-      }
+      if value.count <= Self.maximumCodeLength { signals.addQuotaIdentifier(text(0..<value.count)) }
     case .message, .raw:
-      if !(mayHoldJSON && scanEmbeddedJSON(value, nesting: nesting)) { signals.addMessage(value) }
+      if !(mayHoldJSON && scanEmbeddedJSON(value, at: valueOrigin, nesting: nesting)) {
+        signals.addMessage(text(messageRange))
+      }
     case .error:
       if Self.looksLikeIdentifier(value) {
-        addCode(value)
-      } else if !(mayHoldJSON && scanEmbeddedJSON(value, nesting: nesting)) {
-        signals.addMessage(value)
+        if let name = Self.codeName(value) { signals.addCode(text(name)) }
+      } else if !(mayHoldJSON && scanEmbeddedJSON(value, at: valueOrigin, nesting: nesting)) {
+        signals.addMessage(text(messageRange))
       }
     case .wait:
-      if signals.waitSeconds == nil { signals.waitSeconds = DurationText.seconds(value[...]) }
+      if signals.waitSeconds == nil { signals.waitSeconds = DurationText.seconds(value) }
     case .waitMilliseconds:
-      if signals.waitSeconds == nil, let milliseconds = DurationText.seconds(value[...]) {
+      if signals.waitSeconds == nil, let milliseconds = DurationText.seconds(value) {
         signals.waitSeconds = milliseconds / 1_000
       }
     case .retryable:
@@ -171,22 +203,30 @@ struct JSONFieldScanner {
     }
   }
 
-  private mutating func addCode(_ value: [UInt8]) {
-    guard !value.isEmpty, value.count <= Self.maximumCodeLength else { return }
-    // Numeric codes ("401", "1000") only repeat the status or are opaque.
-    if value.allSatisfy({ $0 &- 48 < 10 }) { return }
-    signals.addCode(ErrorCode.normalize(Self.lowercasedString(value)))
+  /// The range of `value` kept as an identifier (its name, see ``ErrorCode/nameRange(in:)``),
+  /// or `nil` if it is empty, too long, or only digits ("401", "1000" only repeat the status
+  /// or are opaque).
+  private static func codeName(_ value: UnsafeRawBufferPointer) -> Range<Int>? {
+    guard !value.isEmpty, value.count <= Self.maximumCodeLength else { return nil }
+    if value.allSatisfy({ $0 &- 48 < 10 }) { return nil }
+    return ErrorCode.nameRange(in: value)
   }
 
-  /// Scans `value` as JSON if it looks like JSON; returns whether it did.
-  private mutating func scanEmbeddedJSON(_ value: [UInt8], nesting: Int) -> Bool {
+  /// Scans `value` as JSON if it looks like JSON; returns whether it did. `valueOrigin` is
+  /// where `value` starts in the inspected body (`nil` for decoded bytes).
+  private mutating func scanEmbeddedJSON(
+    _ value: UnsafeRawBufferPointer, at valueOrigin: Int?, nesting: Int
+  ) -> Bool {
     guard nesting < Self.maximumNesting else { return false }
     var first = 0
     while first < value.count, BodyScanner.isWhitespace(value[first]) { first += 1 }
     guard first < value.count,
       value[first] == UInt8(ascii: "{") || value[first] == UInt8(ascii: "[")
     else { return false }
-    value.withUnsafeBytes { scan($0, nesting: nesting + 1) }
+    let outerOrigin = origin
+    origin = valueOrigin
+    scan(value, nesting: nesting + 1)
+    origin = outerOrigin
     return true
   }
 
@@ -224,11 +264,7 @@ struct JSONFieldScanner {
       || byte == UInt8(ascii: "+") || byte | 0x20 == UInt8(ascii: "e")
   }
 
-  private static func looksLikeIdentifier(_ value: [UInt8]) -> Bool {
+  private static func looksLikeIdentifier(_ value: UnsafeRawBufferPointer) -> Bool {
     value.count <= 64 && !value.contains(UInt8(ascii: " "))
-  }
-
-  private static func lowercasedString(_ value: [UInt8]) -> String {
-    String(decoding: value.map(PackedWord.lowercased), as: UTF8.self)
   }
 }

@@ -19,16 +19,41 @@ enum ErrorCode {
     return String(decoding: name, as: UTF8.self)
   }
 
-  /// The verdict for `code` (lower-cased, normalised) in a response with `status`, or `nil`.
-  static func verdict(for code: String, status: Int) -> Verdict? {
-    if code == "idempotency_error" {
+  /// The range of `code` that ``normalize(_:)`` keeps: after the last `#`, up to the first
+  /// `:` after that; all of `code` when it holds neither.
+  static func nameRange(in code: UnsafeRawBufferPointer) -> Range<Int> {
+    var start = 0
+    var end = code.count
+    var index = code.count
+    while index > 0 {
+      index -= 1
+      if code[index] == UInt8(ascii: "#") {
+        start = index + 1
+        break
+      }
+    }
+    index = start
+    while index < end {
+      if code[index] == UInt8(ascii: ":") {
+        end = index
+        break
+      }
+      index += 1
+    }
+    return start..<end
+  }
+
+  /// The verdict for `code` (a normalised name, compared ignoring ASCII case) in a response
+  /// with `status`, or `nil`.
+  static func verdict(for code: UnsafeRawBufferPointer, status: Int) -> Verdict? {
+    if code.count == 17, Self.idempotencyError.entry(for: code) != nil {
       // Stripe: 409 means a concurrent request with the same key is still running (retry);
       // 400 means the key was reused with different parameters (never succeeds).
       return status == 409
-        ? .decided(.retryable, .conflict, .definitive, source: code)
-        : .decided(.fatal, .conflict, .definitive, source: code)
+        ? .decided(.retryable, .conflict, .definitive, source: "idempotency_error")
+        : .decided(.fatal, .conflict, .definitive, source: "idempotency_error")
     }
-    guard let entry = table[code] else { return nil }
+    guard let (name, entry) = table.entry(for: code) else { return nil }
     switch entry.outcome {
     case .decided(let disposition, _)
     where entry.strength == .category && disposition != .retryable
@@ -37,15 +62,17 @@ enum ErrorCode {
       return nil
     default:
       var verdict = entry
-      verdict.source = code
+      verdict.source = name
       return verdict
     }
   }
 
-  private static let table: [String: Verdict] = {
-    var table: [String: Verdict] = [:]
+  private static let idempotencyError = IdentifierTable([("idempotency_error", ())])
+
+  private static let table: IdentifierTable<Verdict> = {
+    var entries: [(String, Verdict)] = []
     func add(_ codes: [String], _ outcome: Verdict.Outcome, _ strength: Verdict.Strength) {
-      for code in codes { table[code] = Verdict(outcome: outcome, strength: strength) }
+      for code in codes { entries.append((code, Verdict(outcome: outcome, strength: strength))) }
     }
     func add(
       _ codes: [String], _ disposition: Disposition, _ reason: FailureReason,
@@ -187,6 +214,6 @@ enum ErrorCode {
       .permissionDenied, .category)
     add(["not_found_error", "not_found", "notfound"], .fatal, .notFound, .category)
     add(["already_exists", "conflict"], .fatal, .conflict, .category)
-    return table
+    return IdentifierTable(entries)
   }()
 }

@@ -35,11 +35,7 @@ struct MessageFacts {
   }
 
   /// Reads one message. Call once per message; facts accumulate.
-  mutating func read(_ message: [UInt8]) {
-    message.withUnsafeBytes { read($0) }
-  }
-
-  private mutating func read(_ bytes: UnsafeRawBufferPointer) {
+  mutating func read(_ bytes: UnsafeRawBufferPointer) {
     var previous: MessageWord?
     var index = 0
     let count = bytes.count

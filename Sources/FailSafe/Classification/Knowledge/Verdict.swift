@@ -41,6 +41,9 @@ struct Verdict {
   var strength: Strength
   /// The identifier or phrase that produced it, for the evidence text.
   var source: String = ""
+  /// The body identifier that produced it, when that is its source instead of ``source``:
+  /// kept as a range of the body, lower-cased only if it ends up in the evidence.
+  var bodySource: BodyText?
 
   /// A fixed answer.
   static func decided(

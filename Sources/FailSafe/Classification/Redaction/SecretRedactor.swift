@@ -39,6 +39,9 @@ public enum SecretRedactor {
     var redactNext = false
     let count = bytes.count
     let placeholderStart = UInt8(ascii: "[")
+    // Read once per call, not once per token (each read of a lazy static is a call).
+    let prefixStarts = Self.prefixStarts
+    let secretNameStarts = Self.secretNameStarts
     while index < count {
       if bytes[index] == placeholderStart, startsWithPlaceholder(bytes, at: index) {
         // Already redacted (text that went through here before): keep it, and it satisfies a
@@ -63,7 +66,7 @@ public enum SecretRedactor {
         // "Authorization: Bearer x": the scheme is not the secret; the word after it is.
         continue
       }
-      if redactNext || isSecret(token) {
+      if redactNext || isSecret(token, prefixStarts: prefixStarts) {
         if !changed {
           output.reserveCapacity(count + 16)
           changed = true
@@ -74,7 +77,8 @@ public enum SecretRedactor {
         redactNext = false
         continue
       }
-      redactNext = introducesSecret(token, followedBy: bytes, at: index, start: start)
+      redactNext = introducesSecret(
+        token, followedBy: bytes, at: index, start: start, nameStarts: secretNameStarts)
     }
     guard changed else {
       return String(decoding: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
@@ -114,11 +118,13 @@ public enum SecretRedactor {
     "bearer", "basic",
   ].compactMap(PackedWord.init)
 
-  private static func isSecret(_ token: UnsafeRawBufferPointer) -> Bool {
+  /// Whether `token` is a secret by its own look; `prefixStarts` is ``prefixStarts``.
+  private static func isSecret(_ token: UnsafeRawBufferPointer, prefixStarts: [Bool]) -> Bool {
     guard token.count >= 8 else { return false }
-    if prefixStarts[Int(token[0])] {
+    let first = token[0]
+    if prefixStarts[Int(first)] {
       for prefix in prefixes
-      where token.count >= prefix.count + 6 && token.starts(with: prefix) {
+      where prefix[0] == first && token.count >= prefix.count + 6 && token.starts(with: prefix) {
         return true
       }
     }
@@ -142,10 +148,10 @@ public enum SecretRedactor {
   }
 
   /// Whether `token` is a word after which the next token is a secret: `Bearer x`,
-  /// `Basic x`, `key=x`, `Authorization: x`.
+  /// `Basic x`, `key=x`, `Authorization: x`. `secretNameStarts` is ``secretNameStarts``.
   private static func introducesSecret(
     _ token: UnsafeRawBufferPointer, followedBy bytes: UnsafeRawBufferPointer, at index: Int,
-    start: Int
+    start: Int, nameStarts secretNameStarts: UInt64
   ) -> Bool {
     // Most words start with a letter no secret name starts with: rejected before packing.
     guard token.count >= 3,

@@ -27,8 +27,9 @@ enum DurationText {
   static func leadingSeconds(_ text: UnsafeRawBufferPointer, from start: Int) -> Double? {
     var index = start
     while index < text.count, isSpace(text[index]) { index += 1 }
-    let slice = Array(text[index..<min(text.count, index + 48)])[...]
-    return components(slice, from: slice.startIndex, end: slice.endIndex, spoken: true)?.0
+    // Read in place: the next 48 bytes, rebased so they are indexed from 0.
+    let window = UnsafeRawBufferPointer(rebasing: text[index..<min(text.count, index + 48)])
+    return components(window, from: 0, end: window.count, spoken: true)?.0
   }
 
   /// A plain decimal number such as `"120"`, `"-3"` or `"38.5"`, or `nil`.

@@ -36,6 +36,9 @@ struct HeaderSignals {
     var windowRemaining: [(window: Substring.UTF8View, value: String)] = []
     for field in headers {
       let name = field.name
+      // Every name read below starts with one of these bytes: other headers (content-type,
+      // server, ...) are passed over without comparing strings.
+      guard let first = name.utf8.first, Self.mayBeRead(first) else { continue }
       switch name {
       case "retry-after": retryAfter = retryAfter ?? field.value
       case "retry-after-ms", "x-ms-retry-after-ms": retryAfterMilliseconds = field.value
@@ -107,6 +110,19 @@ struct HeaderSignals {
     }
     guard let reference, let time = TimestampText.rfc3339(value) else { return nil }
     return max(0, time - reference)
+  }
+
+  /// Whether a header name starting with `byte` may be one this type reads: `a`nthropic-,
+  /// `d`ate, `r`etry-after, `r`atelimit-, `s`tripe-, `w`ww-authenticate, `x`-.
+  @inline(__always)
+  private static func mayBeRead(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a"), UInt8(ascii: "d"), UInt8(ascii: "r"), UInt8(ascii: "s"),
+      UInt8(ascii: "w"), UInt8(ascii: "x"):
+      return true
+    default:
+      return false
+    }
   }
 
   private static func isZero(_ value: String) -> Bool {

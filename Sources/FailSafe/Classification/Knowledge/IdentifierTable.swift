@@ -1,0 +1,99 @@
+/// A fixed lookup table from identifiers (lower-case ASCII names such as `invalid_api_key`) to
+/// values, searched with the raw bytes of a body's identifier, ignoring ASCII case, so no
+/// lower-cased `String` is built per lookup.
+///
+/// Open addressing with linear probing over a power-of-two number of slots, at most half of
+/// them full; a slot's hash is FNV-1a over the lower-cased bytes. A name is found only if its
+/// bytes equal the identifier's lower-cased bytes, so a non-ASCII identifier never matches
+/// (every name is ASCII), as with the `String` keys this replaces.
+struct IdentifierTable<Value: Sendable>: Sendable {
+  /// Per slot: the index of its entry, or `-1` if the slot is empty.
+  private let slotEntries: [Int]
+  /// Per slot: the hash of its entry's name (compared before any byte is).
+  private let slotHashes: [UInt64]
+  /// Per entry: its name, where its bytes start in ``nameBytes``, and its value.
+  private let names: [String]
+  private let nameStarts: [Int]
+  private let values: [Value]
+  /// Every name's bytes, one after the other, in entry order: entry `e`'s run from
+  /// `nameStarts[e]` to the next entry's start (or the end).
+  private let nameBytes: [UInt8]
+
+  /// A table of `entries`; when a name occurs twice, the last entry wins (as when assigning
+  /// into a dictionary).
+  init(_ entries: [(String, Value)]) {
+    var slotCount = 16
+    while slotCount < entries.count * 2 { slotCount *= 2 }
+    var slotEntries = [Int](repeating: -1, count: slotCount)
+    var slotHashes = [UInt64](repeating: 0, count: slotCount)
+    var names: [String] = []
+    var nameStarts: [Int] = []
+    var values: [Value] = []
+    var nameBytes: [UInt8] = []
+    for (name, value) in entries {
+      let hash = Self.hash(name.utf8)
+      var slot = Self.slot(of: hash, mask: slotCount - 1)
+      while slotEntries[slot] >= 0, names[slotEntries[slot]] != name {
+        slot = (slot + 1) & (slotCount - 1)
+      }
+      if slotEntries[slot] >= 0 {
+        values[slotEntries[slot]] = value
+      } else {
+        slotEntries[slot] = names.count
+        slotHashes[slot] = hash
+        names.append(name)
+        nameStarts.append(nameBytes.count)
+        values.append(value)
+        nameBytes.append(contentsOf: name.utf8)
+      }
+    }
+    self.slotEntries = slotEntries
+    self.slotHashes = slotHashes
+    self.names = names
+    self.nameStarts = nameStarts
+    self.values = values
+    self.nameBytes = nameBytes
+  }
+
+  /// The name (as stored, lower case) and value whose name equals `identifier` ignoring
+  /// ASCII case, or `nil`.
+  func entry(for identifier: UnsafeRawBufferPointer) -> (name: String, value: Value)? {
+    let mask = slotEntries.count - 1
+    let hash = Self.hash(identifier)
+    var slot = Self.slot(of: hash, mask: mask)
+    while true {
+      let entry = slotEntries[slot]
+      if entry < 0 { return nil }
+      if slotHashes[slot] == hash, matches(entry, identifier) {
+        return (names[entry], values[entry])
+      }
+      slot = (slot + 1) & mask
+    }
+  }
+
+  /// Whether entry `entry`'s name is `identifier`, lower-cased.
+  private func matches(_ entry: Int, _ identifier: UnsafeRawBufferPointer) -> Bool {
+    let start = nameStarts[entry]
+    let end = entry + 1 < nameStarts.count ? nameStarts[entry + 1] : nameBytes.count
+    guard end - start == identifier.count else { return false }
+    var offset = 0
+    while offset < identifier.count {
+      if nameBytes[start + offset] != PackedWord.lowercased(identifier[offset]) { return false }
+      offset += 1
+    }
+    return true
+  }
+
+  /// FNV-1a over the bytes, ASCII letters lower-cased.
+  @inline(__always)
+  private static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(PackedWord.lowercased(byte))) &* 0x100_0000_01B3 }
+    return hash
+  }
+
+  @inline(__always)
+  private static func slot(of hash: UInt64, mask: Int) -> Int {
+    Int(truncatingIfNeeded: hash ^ (hash &>> 29)) & mask
+  }
+}
