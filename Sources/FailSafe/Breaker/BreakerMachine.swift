@@ -125,6 +125,27 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     }
   }
 
+  /// Whether the breaker refuses a call at `now` without changing state: dead or paused; open
+  /// or suspended before the reopen instant (or with none); half-open with a probe lease
+  /// running. `false` when ``acquire(now:policy:events:)`` must decide (an admission or a
+  /// transition), including when `now` is `nil` (the clock was not read) and the answer
+  /// depends on time.
+  @inlinable func refuses(now: Duration?) -> Bool {
+    switch state {
+    case .closed:
+      return false
+    case .dead, .paused:
+      return true
+    case .open, .suspended:
+      guard let reopenAt else { return true }  // forced open until closed by hand
+      guard let now else { return false }
+      return now.isShorter(than: reopenAt)
+    case .halfOpen:
+      guard let now, let lease = probeLeaseUntil else { return false }
+      return now.isShorter(than: lease)
+    }
+  }
+
   /// The common rejection, decided with the fewest steps: the state already refused a call,
   /// so its ``BreakerRefusal`` is kept, and refuses this one too at `now`. Counts it and returns
   /// the kept refusal; `nil` sends the caller to the full ``acquire(now:policy:events:)``
@@ -134,52 +155,23 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
   /// first error changes (``transition(to:cause:now:events:)`` and the setters above), so a
   /// kept refusal always describes the current state.
   @inlinable mutating func repeatRefusal(now: Duration?) -> BreakerRefusal<Instant>? {
-    guard let kept = episode?.refusal else { return nil }
-    // Only ``reject(credential:origin:)`` stores into `refusal`, always this type.
-    let refusal = unsafeDowncast(kept, to: BreakerRefusal<Instant>.self)
-    switch state {
-    case .closed:
-      return nil
-    case .dead, .paused:
-      break
-    case .open, .suspended:
-      if let reopenAt = refusal.reopenAt {
-        guard let now, now.isShorter(than: reopenAt) else { return nil }
-      }
-    case .halfOpen:
-      guard let now, let lease = probeLeaseUntil, now.isShorter(than: lease) else { return nil }
-    }
-    guard isKnownUniquelyReferenced(&episode) else { return nil }
+    guard let kept = episode?.refusal, refuses(now: now), isKnownUniquelyReferenced(&episode)
+    else { return nil }
     counters.rejections = counters.rejections.saturatingAdd(1)
     let episode = episode.unsafelyUnwrapped
     episode.rejectedInState = episode.rejectedInState.saturatingAdd(1)
-    return refusal
+    // Only ``reject(credential:origin:)`` stores into `refusal`, always this type.
+    return unsafeDowncast(kept, to: BreakerRefusal<Instant>.self)
   }
 
-  /// Counts and describes a rejection if the breaker refuses a call at `now` without changing
-  /// state: dead or paused; open or suspended before the reopen instant (or with none); half-open
-  /// with a probe lease running. `nil` when ``acquire(now:policy:events:)`` must decide (an
-  /// admission or a transition), including when `now` is `nil` (the clock was not read) and
-  /// the answer depends on time. Emits no events, so callers need no event buffer.
-  /// `credential` and `origin` go into the ``BreakerRefusal`` if one has to be made.
+  /// Counts and describes a rejection if ``refuses(now:)``; `nil` otherwise. Emits no events,
+  /// so callers need no event buffer. `credential` and `origin` go into the ``BreakerRefusal``
+  /// if one has to be made.
   @inlinable mutating func refusal(
     now: Duration?, credential: CredentialID, origin: BreakerOrigin<Instant>
   ) -> BreakerRefusal<Instant>? {
-    switch state {
-    case .closed:
-      return nil
-    case .dead, .paused:
-      return reject(credential: credential, origin: origin)
-    case .open, .suspended:
-      guard let now else { return nil }
-      guard let reopenAt, now >= reopenAt else {
-        return reject(credential: credential, origin: origin)
-      }
-      return nil
-    case .halfOpen:
-      guard let now, let lease = probeLeaseUntil, now < lease else { return nil }
-      return reject(credential: credential, origin: origin)
-    }
+    guard refuses(now: now) else { return nil }
+    return reject(credential: credential, origin: origin)
   }
 
   @inlinable mutating func admitProbe(
