@@ -328,6 +328,18 @@ struct RetryExecutorTests {
     #expect(log.count == 1)
   }
 
+  @Test func durationsBeyondAnyClockAreClampedOnTheDefaultClock() async throws {
+    // Adding `Duration`'s largest value to a real instant would overflow; the configuration
+    // clamps every duration to 100 years first.
+    let pool = CredentialPool(id: "key-a", credential: "key-a", registry: BreakerRegistry())
+    let farthest = Duration(attoseconds: .max)
+    let executor = RetryExecutor(
+      pool: pool, classifier: TestClassifier(),
+      configuration: RetryConfiguration(
+        deadline: farthest, attemptTimeout: farthest, credentialWait: farthest))
+    #expect(try await executor.run { $0 } == "key-a")
+  }
+
   @Test func withoutABudgetRetriesAreLimitedOnlyByAttempts() async throws {
     let clock = ManualClock()
     let executor = try makeExecutor(

@@ -422,7 +422,7 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
 
   @inlinable func snapshot(now: Duration) -> BreakerSnapshot {
     var exported = state
-    var remaining = reopenAt.map { max($0 - now, .zero) }
+    var remaining = reopenAt.map { $0.clampedSubtracting(now).clampedToZero }
     if state == .halfOpen {
       exported = .open
       remaining = .zero

@@ -198,11 +198,15 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   // MARK: Operator controls
 
   /// Opens by hand until `until` (then a probe is admitted), or, with `nil`, until
-  /// ``forceClose()``. A dead breaker stays dead. Returns whether it acted.
+  /// ``forceClose()``. An instant already past admits the probe at once; one more than 100
+  /// years ahead counts as 100 years. A dead breaker stays dead. Returns whether it acted.
   @discardableResult
   public func forceOpen(until: C.Instant? = nil) -> Bool {
     let now = environment.now
-    let offset = until.map(environment.offset(of:))
+    // A past instant means "probe now"; a far one is held to the policy's 100-year bound, so
+    // every later `deadline - now` stays in range.
+    let latest = now.clampedAdding(BreakerPolicy.maximumDuration)
+    let offset = until.map { min(max(environment.offset(of: $0), now), latest) }
     return mutate { machine, events in
       machine.forceOpen(until: offset, now: now, events: &events)
     }

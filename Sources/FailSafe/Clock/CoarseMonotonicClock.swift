@@ -7,7 +7,7 @@
 #endif
 
 /// A monotonic clock that reads the kernel's coarse clock: a few nanoseconds per read instead
-/// of the tens a precise read costs, at the price of resolution (one scheduler tick: 1 to 4 ms
+/// of the tens a precise read costs, at the price of resolution (one scheduler tick: 1 to 10 ms
 /// on Linux, see ``minimumResolution``).
 ///
 /// Made for breaker cooldowns, which last seconds to hours, so a tick of error is irrelevant,
@@ -80,13 +80,17 @@ public struct CoarseMonotonicClock: Clock, Sendable {
   ///
   /// Sleeps on `SuspendingClock` (the same underlying clock at full precision) for the
   /// remaining time plus one resolution step, so the coarse reading has usually caught up on
-  /// waking; loops (a few milliseconds at most) when it has not.
+  /// waking; loops (a few milliseconds at most) when it has not. A deadline more than a day
+  /// away is slept towards a day at a time.
   public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
     let step = minimumResolution
     while true {
       let remaining = now.duration(to: deadline)
       if remaining <= .zero { return }
-      try await SuspendingClock().sleep(for: remaining + step, tolerance: tolerance)
+      // At most a day per sleep: a far deadline (up to `Duration`'s range) must not overflow
+      // the suspending clock's own arithmetic.
+      let chunk = min(remaining, .seconds(86_400)) + step
+      try await SuspendingClock().sleep(for: chunk, tolerance: tolerance)
     }
   }
 }

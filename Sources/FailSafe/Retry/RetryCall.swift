@@ -18,8 +18,8 @@ struct RetryCall<C: Clock> where C.Duration == Duration {
   var last: AttemptFailure?
 
   init(start: C.Instant, configuration: RetryConfiguration) {
-    deadlineAt = configuration.deadline.map { start.advanced(by: max($0, .zero)) }
-    credentialWait = max(configuration.credentialWait, .zero)
+    deadlineAt = configuration.effectiveDeadline.map { start.advanced(by: $0) }
+    credentialWait = configuration.effectiveCredentialWait
     pollInterval = max(configuration.backoff.base, .milliseconds(100))
   }
 

@@ -1,8 +1,12 @@
 /// The limits and schedule of a ``RetryExecutor``.
 ///
 /// Out-of-range values are clamped, never trapped on: a `maxAttempts` below 1 counts as 1,
-/// negative durations count as zero (a zero or negative `deadline` or `attemptTimeout` means the
-/// first check fails at once).
+/// durations count as clamped into `0...BreakerPolicy.maximumDuration` (100 years; a zero or
+/// negative `deadline` or `attemptTimeout` means the first check fails at once).
+///
+/// The executor measures all of them on its pool's clock: with the default registry, the
+/// coarse monotonic clock (``CoarseMonotonicClock``), which steps by the kernel tick and does
+/// not advance while the machine sleeps.
 public struct RetryConfiguration: Sendable, Hashable {
   /// The most times one call sends its request for retryable failures, the first send
   /// included. Moving to another credential does not count: after a credential verdict (dead,
@@ -41,4 +45,19 @@ public struct RetryConfiguration: Sendable, Hashable {
 
   /// ``maxAttempts`` clamped to at least 1.
   var effectiveMaxAttempts: Int { max(maxAttempts, 1) }
+
+  /// ``deadline`` clamped into `0...BreakerPolicy.maximumDuration`.
+  var effectiveDeadline: Duration? { deadline.map(Self.bounded) }
+
+  /// ``attemptTimeout`` clamped into `0...BreakerPolicy.maximumDuration`.
+  var effectiveAttemptTimeout: Duration? { attemptTimeout.map(Self.bounded) }
+
+  /// ``credentialWait`` clamped into `0...BreakerPolicy.maximumDuration`.
+  var effectiveCredentialWait: Duration { Self.bounded(credentialWait) }
+
+  /// `duration` clamped into `0...BreakerPolicy.maximumDuration`, so adding it to any instant a
+  /// clock reports cannot overflow.
+  private static func bounded(_ duration: Duration) -> Duration {
+    min(max(duration, .zero), BreakerPolicy.maximumDuration)
+  }
 }

@@ -221,7 +221,7 @@ where C.Duration == Duration {
     call: RetryCall<C>
   ) async -> AttemptOutcome<T> {
     let now = clock.now
-    var limit = configuration.attemptTimeout.map { max($0, .zero) }
+    var limit = configuration.effectiveAttemptTimeout
     var limitIsDeadline = false
     if let remaining = call.remaining(at: now), limit.map({ remaining <= $0 }) ?? true {
       limit = remaining

@@ -5,7 +5,8 @@ enum ClockBenchmarks {
   /// The clock benchmarks.
   static let all: [Benchmark] = [continuousNow, coarseNow]
 
-  /// `ContinuousClock().now`: the library's default clock (`CLOCK_BOOTTIME` on Linux).
+  /// `ContinuousClock().now`: the precise clock (`CLOCK_BOOTTIME` on Linux); breakers and
+  /// registries default to `CoarseMonotonicClock`.
   static let continuousNow = Benchmark(
     name: "clock.continuousNow",
     summary: "one ContinuousClock.now read",

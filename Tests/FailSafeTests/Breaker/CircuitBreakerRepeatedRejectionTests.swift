@@ -118,4 +118,17 @@ struct CircuitBreakerRepeatedRejectionTests {
     #expect(rejection.retryAfter == snapshot.cooldownRemaining)
     #expect(rejection.firstError == snapshot.firstError)
   }
+
+  @Test func forcedDeadlinesOutsideAnyRangeAreClamped() async throws {
+    let breaker = CircuitBreaker(credential: "key-1")  // the default, real clock
+    breaker.forceOpen(until: .init(offset: Duration(attoseconds: .max)))
+    let far = try #require(breaker.rejection())
+    #expect(far.retryAfter.map { $0 <= BreakerPolicy.maximumDuration } == true)
+    #expect(
+      breaker.snapshot().cooldownRemaining.map { $0 <= BreakerPolicy.maximumDuration } == true)
+    // Long past: the probe is due at once, and the snapshot says so instead of trapping.
+    breaker.forceOpen(until: .init(offset: Duration(attoseconds: .min)))
+    #expect(breaker.snapshot().cooldownRemaining == .zero)
+    #expect(try #require(breaker.permit()).isProbe)
+  }
 }

@@ -68,6 +68,14 @@ struct CoarseMonotonicClockTests {
     }
   #endif
 
+  @Test func sleepingTowardsTheFarthestDeadlineIsCancellable() async throws {
+    let clock = CoarseMonotonicClock()
+    let farthest = clock.now.advanced(by: Duration(attoseconds: .max))
+    let sleeper = Task { try await clock.sleep(until: farthest) }
+    sleeper.cancel()
+    await #expect(throws: CancellationError.self) { try await sleeper.value }
+  }
+
   @Test func sleepingUntilAPastDeadlineReturnsAtOnce() async throws {
     let clock = CoarseMonotonicClock()
     try await clock.sleep(until: clock.now.advanced(by: .seconds(-1)))
