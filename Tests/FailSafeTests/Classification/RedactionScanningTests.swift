@@ -1,0 +1,62 @@
+import Testing
+
+@testable import FailSafe
+
+@Suite("Secret redaction scanning helpers", .timeLimit(.minutes(1)))
+struct RedactionScanningTests {
+  /// The byte classes spelled out one by one, against which the packed table is checked.
+  static func expectedClass(_ byte: UInt8) -> UInt8 {
+    switch byte {
+    case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+      SecretRedactor.ByteClass.token | SecretRedactor.ByteClass.upper
+    case UInt8(ascii: "a")...UInt8(ascii: "z"):
+      SecretRedactor.ByteClass.token | SecretRedactor.ByteClass.lower
+    case UInt8(ascii: "0")...UInt8(ascii: "9"):
+      SecretRedactor.ByteClass.token | SecretRedactor.ByteClass.digit
+    case UInt8(ascii: "*"): SecretRedactor.ByteClass.token | SecretRedactor.ByteClass.star
+    case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "+"),
+      UInt8(ascii: "/"), UInt8(ascii: "~"):
+      SecretRedactor.ByteClass.token
+    default: 0
+    }
+  }
+
+  @Test func everyByteHasItsClass() {
+    for value in 0...255 {
+      let byte = UInt8(value)
+      #expect(SecretRedactor.byteClass(byte) == Self.expectedClass(byte), "byte \(value)")
+    }
+  }
+
+  @Test func tokenKindsDecideUnknownKeysAndMaskedKeys() {
+    // 32 token bytes mixing cases and digits: redacted; 31, or one kind missing: kept.
+    let mixed = "Ab1" + String(repeating: "x", count: 29)
+    #expect(SecretRedactor.redact("a \(mixed) b") == "a [REDACTED] b")
+    #expect(SecretRedactor.redact("a \(mixed.dropLast()) b") == "a \(mixed.dropLast()) b")
+    let noDigit = "Abc" + String(repeating: "x", count: 29)
+    #expect(SecretRedactor.redact(noDigit) == noDigit)
+    // Four stars in a token of 12 or more bytes: a masked key; three are not.
+    #expect(SecretRedactor.redact("see ab-****cdefg.") == "see [REDACTED]")
+    #expect(SecretRedactor.redact("see ab-***cdefgh") == "see ab-***cdefgh")
+    #expect(SecretRedactor.redact("see a****b") == "see a****b")
+  }
+
+  @Test func secretNamesInAnyCaseStillIntroduceASecret() {
+    for name in ["KEY", "Api_Key", "X-GOOG-API-KEY", "Client_Secret", "PASSWD", "Sig"] {
+      #expect(SecretRedactor.redact("\(name)=v1 x") == "\(name)=[REDACTED] x", "\(name)")
+    }
+    // Same first letter and a length no secret name has: not a name.
+    #expect(SecretRedactor.redact("keys=v1 x") == "keys=v1 x")
+    #expect(SecretRedactor.redact("please: v1") == "please: v1")
+  }
+
+  @Test func tokensAtTheEndsAndAroundNonASCIIBytes() {
+    #expect(SecretRedactor.redact("") == "")
+    #expect(SecretRedactor.redact("k") == "k")
+    #expect(SecretRedactor.redact("token=") == "token=")
+    #expect(SecretRedactor.redact("token=é") == "token=é")
+    #expect(SecretRedactor.redact("éAb1\(String(repeating: "x", count: 29))é") == "é[REDACTED]é")
+    #expect(SecretRedactor.redact("x [REDACTED]") == "x [REDACTED]")
+    #expect(SecretRedactor.redact("key=[REDACTED]y") == "key=[REDACTED]y")
+  }
+}
