@@ -4,30 +4,6 @@ import Testing
 
 @Suite("Secret redaction scanning helpers", .timeLimit(.minutes(1)))
 struct RedactionScanningTests {
-  /// The byte classes spelled out one by one, against which the packed table is checked.
-  static func expectedClass(_ byte: UInt8) -> UInt8 {
-    switch byte {
-    case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-      SecretRedactor.ByteClass.token | SecretRedactor.ByteClass.upper
-    case UInt8(ascii: "a")...UInt8(ascii: "z"):
-      SecretRedactor.ByteClass.token | SecretRedactor.ByteClass.lower
-    case UInt8(ascii: "0")...UInt8(ascii: "9"):
-      SecretRedactor.ByteClass.token | SecretRedactor.ByteClass.digit
-    case UInt8(ascii: "*"): SecretRedactor.ByteClass.token | SecretRedactor.ByteClass.star
-    case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "+"),
-      UInt8(ascii: "/"), UInt8(ascii: "~"):
-      SecretRedactor.ByteClass.token
-    default: 0
-    }
-  }
-
-  @Test func everyByteHasItsClass() {
-    for value in 0...255 {
-      let byte = UInt8(value)
-      #expect(SecretRedactor.byteClass(byte) == Self.expectedClass(byte), "byte \(value)")
-    }
-  }
-
   @Test func tokenKindsDecideUnknownKeysAndMaskedKeys() {
     // 32 token bytes mixing cases and digits: redacted; 31, or one kind missing: kept.
     let mixed = "Ab1" + String(repeating: "x", count: 29)

@@ -44,7 +44,7 @@ public enum SecretRedactor {
     let secretNameLengths = Self.secretNameLengths
     while index < count {
       let byte = bytes[index]
-      var byteClass = Self.byteClass(byte)
+      var byteClass = ByteClass.of(byte)
       guard byteClass & ByteClass.token != 0 else {
         if byte == placeholderStart, startsWithPlaceholder(bytes, at: index) {
           // Already redacted (text that went through here before): keep it, and it satisfies
@@ -62,7 +62,7 @@ public enum SecretRedactor {
       repeat {
         kinds |= byteClass
         index += 1
-        byteClass = index < count ? Self.byteClass(bytes[index]) : 0
+        byteClass = index < count ? ByteClass.of(bytes[index]) : 0
       } while byteClass & ByteClass.token != 0
       let token = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
       if redactNext, let word = PackedWord(token, start: 0, count: token.count),
@@ -124,7 +124,7 @@ public enum SecretRedactor {
   ].compactMap(PackedWord.init)
 
   /// Whether `token` is a secret by its own look. `kinds` is the union of the
-  /// ``byteClass(_:)`` of its bytes; `prefixStarts` is ``prefixStarts``.
+  /// ``ByteClass/of(_:)`` of its bytes; `prefixStarts` is ``prefixStarts``.
   @inline(__always)
   private static func isSecret(
     _ token: UnsafeRawBufferPointer, kinds: UInt8, prefixStarts: [Bool]
@@ -185,39 +185,4 @@ public enum SecretRedactor {
 
   private static let bearer = PackedWord("bearer")!
   private static let basic = PackedWord("basic")!
-
-  /// The bits of ``byteClass(_:)``.
-  enum ByteClass {
-    /// Letters, digits and the punctuation keys are made of (`-_.*+/~`).
-    static let token: UInt8 = 1
-    /// `A`-`Z`.
-    static let upper: UInt8 = 2
-    /// `a`-`z`.
-    static let lower: UInt8 = 4
-    /// `0`-`9`.
-    static let digit: UInt8 = 8
-    /// `*`.
-    static let star: UInt8 = 16
-  }
-
-  /// What kind of byte `byte` is, as ``ByteClass`` bits: `0` for a byte no token holds.
-  ///
-  /// One load from a 128-byte table kept as text in the binary (no lazy initialisation):
-  /// each character is `@` (0x40) plus the bits, so `@` is "not a token byte", `A` other
-  /// token punctuation, `C` upper case, `E` lower case, `I` a digit and `Q` a star.
-  @inline(__always)
-  static func byteClass(_ byte: UInt8) -> UInt8 {
-    guard byte < 0x80 else { return 0 }
-    let table: StaticString = """
-      @@@@@@@@@@@@@@@@\
-      @@@@@@@@@@@@@@@@\
-      @@@@@@@@@@QA@AAA\
-      IIIIIIIIII@@@@@@\
-      @CCCCCCCCCCCCCCC\
-      CCCCCCCCCCC@@@@A\
-      @EEEEEEEEEEEEEEE\
-      EEEEEEEEEEE@@@A@
-      """
-    return table.utf8Start[Int(byte)] & 0x1F
-  }
 }
