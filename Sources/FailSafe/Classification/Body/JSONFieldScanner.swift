@@ -34,6 +34,7 @@ struct JSONFieldScanner {
     var index = 0
     var pending: JSONFieldRole?
     var awaitingValue = false
+    let roles = JSONFieldRole.table
     while index < count {
       let byte = bytes[index]
       switch byte {
@@ -44,7 +45,8 @@ struct JSONFieldScanner {
         var next = index
         while next < count, BodyScanner.isWhitespace(bytes[next]) { next += 1 }
         if next < count, bytes[next] == UInt8(ascii: ":") {
-          pending = escaped ? nil : JSONFieldRole.of(bytes, start: start, count: end - start)
+          pending =
+            escaped ? nil : JSONFieldRole.of(bytes, start: start, count: end - start, in: roles)
           awaitingValue = true
           index = next + 1
         } else {

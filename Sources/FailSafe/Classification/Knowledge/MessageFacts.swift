@@ -39,6 +39,7 @@ struct MessageFacts {
     var previous: MessageWord?
     var index = 0
     let count = bytes.count
+    let spellings = MessageWord.table
     while index < count {
       guard ByteClass.of(bytes[index]) & ByteClass.word != 0 else {
         index += 1
@@ -55,7 +56,7 @@ struct MessageFacts {
       let word =
         length > PackedWord.maximumLength
         ? longWord(bytes, start: start, count: length)
-        : MessageWord.lookup(bytes, start: start, count: length)
+        : MessageWord.lookup(bytes, start: start, count: length, in: spellings)
       guard let word else {
         previous = nil
         continue
