@@ -36,3 +36,22 @@ struct RedactionScanningTests {
     #expect(SecretRedactor.redact("key=[REDACTED]y") == "key=[REDACTED]y")
   }
 }
+
+@Suite("Secret prefixes", .timeLimit(.minutes(1)))
+struct SecretPrefixTests {
+  @Test(arguments: SecretRedactor.prefixes)
+  func aPrefixWithSixMoreBytesIsASecretAndWithFiveIsNot(prefix: String) {
+    #expect(SecretRedactor.redact("a \(prefix)abcdef b") == "a [REDACTED] b")
+    #expect(SecretRedactor.redact("a \(prefix)abcde b") == "a \(prefix)abcde b")
+    // The last byte of the prefix changed (to a byte no prefix has there): not a secret.
+    let changed = String(prefix.dropLast()) + "Q"
+    #expect(SecretRedactor.redact("a \(changed)abcdef b") == "a \(changed)abcdef b")
+  }
+
+  @Test func theBytesPastEightOfALongPrefixAreCompared() {
+    #expect(SecretRedactor.redact("github_pat_abcdef") == "[REDACTED]")
+    #expect(SecretRedactor.redact("github_pXt_abcdef") == "github_pXt_abcdef")
+    #expect(SecretRedactor.redact("github_paT_abcdef") == "github_paT_abcdef")
+    #expect(SecretRedactor.redact("github_pat-abcdef") == "github_pat-abcdef")
+  }
+}

@@ -24,6 +24,13 @@ enum JSONFieldRole {
     _ bytes: UnsafeRawBufferPointer, start: Int, count: Int,
     in table: PackedWordTable<JSONFieldRole>
   ) -> JSONFieldRole? {
+    // Keys that cannot be in the table are rejected before packing (the long keys are
+    // longer than any packed one, so the filter never hides them).
+    if count > 0, count <= PackedWord.maximumLength, start >= 0, start < bytes.count,
+      !table.mayHold(first: bytes[start], count: count)
+    {
+      return nil
+    }
     guard let packed = PackedWord(bytes, start: start, count: count) else {
       return longKey(bytes, start: start, count: count)
     }

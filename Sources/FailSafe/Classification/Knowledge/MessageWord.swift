@@ -80,7 +80,8 @@ enum MessageWord: UInt8, CaseIterable {
   static func lookup(
     _ bytes: UnsafeRawBufferPointer, start: Int, count: Int, in table: PackedWordTable<MessageWord>
   ) -> MessageWord? {
-    guard count > 0, count <= PackedWord.maximumLength,
+    guard count > 0, count <= PackedWord.maximumLength, start >= 0, start < bytes.count,
+      table.mayHold(first: bytes[start], count: count),
       let packed = PackedWord(bytes, start: start, count: count)
     else { return nil }
     return table[packed]

@@ -103,16 +103,65 @@ public enum SecretRedactor {
     return true
   }
 
-  private static let prefixes: [[UInt8]] = [
+  /// The known secret prefixes (case-sensitive); a token is a secret if it starts with one
+  /// and has at least six more bytes.
+  static let prefixes: [String] = [
     "sk-", "sk_", "rk_", "AIza", "ya29.", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
     "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-", "AKIA", "ASIA", "gsk_", "xai-", "hf_",
     "r8_", "pplx-", "eyJ", "pk_live_", "whsec_", "glpat-", "npm_", "pypi-",
-  ].map { Array($0.utf8) }
+  ]
+
+  /// A secret prefix of up to 16 bytes as two masked 64-bit words, so it is compared with a
+  /// few word operations (no array of bytes to walk, retain or release).
+  struct SecretPrefix {
+    /// Bytes 0..<8 of the prefix, byte `k` in bits `8k..<8k+8`, zero past its end.
+    let head: UInt64
+    /// Ones over the bytes of `head` that belong to the prefix.
+    let headMask: UInt64
+    /// Bytes 8..<16, likewise (`0` for prefixes of up to eight bytes).
+    let tail: UInt64
+    /// Ones over the bytes of `tail` that belong to the prefix.
+    let tailMask: UInt64
+    /// The shortest token that is a secret with this prefix: six bytes past it.
+    let minimumCount: Int
+
+    init(_ prefix: String) {
+      var head: UInt64 = 0
+      var headMask: UInt64 = 0
+      var tail: UInt64 = 0
+      var tailMask: UInt64 = 0
+      for (offset, byte) in prefix.utf8.prefix(16).enumerated() {
+        let shift = UInt64(offset % 8 * 8)
+        if offset < 8 {
+          head |= UInt64(byte) << shift
+          headMask |= 0xFF << shift
+        } else {
+          tail |= UInt64(byte) << shift
+          tailMask |= 0xFF << shift
+        }
+      }
+      (self.head, self.headMask, self.tail, self.tailMask) = (head, headMask, tail, tailMask)
+      minimumCount = prefix.utf8.count + 6
+    }
+
+    /// Whether `token` starts with this prefix and is at least ``minimumCount`` bytes long.
+    /// Needs `token.count >= 8` (the first eight bytes are read as one word).
+    @inline(__always)
+    func matches(_ token: UnsafeRawBufferPointer, head first8: UInt64) -> Bool {
+      guard token.count >= minimumCount, first8 & headMask == head else { return false }
+      guard tailMask != 0 else { return true }
+      // `minimumCount` is more than 14 here, so bytes 8..<16 are readable.
+      let next8 = UInt64(littleEndian: token.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+      return next8 & tailMask == tail
+    }
+  }
+
+  private static let secretPrefixes = prefixes.map(SecretPrefix.init)
 
   /// Bytes that start some secret prefix, so most tokens are rejected with one lookup.
   private static let prefixStarts: [Bool] = {
     var table = [Bool](repeating: false, count: 256)
-    for prefix in prefixes { table[Int(prefix[0])] = true }
+    for prefix in prefixes { if let first = prefix.utf8.first { table[Int(first)] = true } }
     return table
   }()
 
@@ -132,10 +181,8 @@ public enum SecretRedactor {
     guard token.count >= 8 else { return false }
     let first = token[0]
     if prefixStarts[Int(first)] {
-      for prefix in prefixes
-      where prefix[0] == first && token.count >= prefix.count + 6 && token.starts(with: prefix) {
-        return true
-      }
+      let first8 = UInt64(littleEndian: token.loadUnaligned(as: UInt64.self))
+      for prefix in secretPrefixes where prefix.matches(token, head: first8) { return true }
     }
     guard token.count >= 12 else { return false }
     let mixed = ByteClass.upper | ByteClass.lower | ByteClass.digit
