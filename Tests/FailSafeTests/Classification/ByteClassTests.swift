@@ -25,4 +25,36 @@ struct ByteClassTests {
       #expect(ByteClass.of(byte) == Self.expectedClass(byte), "byte \(value)")
     }
   }
+
+  static func expectedLeadingLowercase(_ word: UInt64) -> Int {
+    var count = 0
+    while count < 8, (word >> UInt64(count * 8)) & 0xFF &- 0x61 < 26 { count += 1 }
+    return count
+  }
+
+  @Test func leadingLowercaseCountEveryByteInEveryPosition() {
+    for position in 0..<8 {
+      for value in 0...255 {
+        // Letters before `position`, the byte under test there, letters after it.
+        var word: UInt64 = 0x6161_6161_6161_6161
+        word &= ~(0xFF << UInt64(position * 8))
+        word |= UInt64(value) << UInt64(position * 8)
+        #expect(
+          ByteClass.leadingLowercaseCount(word) == Self.expectedLeadingLowercase(word),
+          "byte \(value) at \(position)")
+      }
+    }
+  }
+
+  @Test func leadingLowercaseCountOfRandomWords() {
+    var generator = SeededGenerator(state: 0x1C)
+    let alphabet = Array("az`{AZ@[ -_".utf8) + [0x00, 0x7F, 0x80, 0xE1, 0xFA, 0xFF]
+    for _ in 0..<20_000 {
+      var word: UInt64 = 0
+      for byte in 0..<8 {
+        word |= UInt64(alphabet.randomElement(using: &generator)!) << UInt64(byte * 8)
+      }
+      #expect(ByteClass.leadingLowercaseCount(word) == Self.expectedLeadingLowercase(word))
+    }
+  }
 }

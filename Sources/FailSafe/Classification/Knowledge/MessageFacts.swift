@@ -46,7 +46,14 @@ struct MessageFacts {
         continue
       }
       let start = index
-      repeat { index += 1 } while index < count && ByteClass.of(bytes[index]) & ByteClass.word != 0
+      repeat {
+        index += 1
+        // Runs of lower-case letters are passed eight bytes at a time.
+        if index &+ 8 <= count {
+          index &+= ByteClass.leadingLowercaseCount(
+            UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+        }
+      } while index < count && ByteClass.of(bytes[index]) & ByteClass.word != 0
       let length = index - start
       if bytes[start] &- 48 < 10 {
         readNumber(bytes, start: start, end: index, after: previous)

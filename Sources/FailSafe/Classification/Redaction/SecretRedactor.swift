@@ -42,6 +42,7 @@ public enum SecretRedactor {
     // Read once per call, not once per token (each read of a lazy static is a call).
     let prefixStarts = Self.prefixStarts
     let secretNameLengths = Self.secretNameLengths
+    let lowercaseClass = ByteClass.of(UInt8(ascii: "a"))
     while index < count {
       let byte = bytes[index]
       var byteClass = ByteClass.of(byte)
@@ -62,6 +63,15 @@ public enum SecretRedactor {
       repeat {
         kinds |= byteClass
         index += 1
+        // Runs of lower-case letters (most of a message) are passed eight bytes at a time.
+        if index &+ 8 <= count {
+          let run = ByteClass.leadingLowercaseCount(
+            UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+          if run > 0 {
+            kinds |= lowercaseClass
+            index &+= run
+          }
+        }
         byteClass = index < count ? ByteClass.of(bytes[index]) : 0
       } while byteClass & ByteClass.token != 0
       let token = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
