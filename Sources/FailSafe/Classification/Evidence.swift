@@ -77,10 +77,21 @@ enum Evidence {
         }
         lastWasSpace = true
       } else {
-        // A run of other bytes, up to the limit, is copied at once.
+        // A run of other bytes, up to the limit, is copied at once, with the lone spaces
+        // between its words (they collapse to themselves).
         let stop = min(message.count, index + (limit - written))
         var end = index + 1
-        while end < stop, message[end] > 0x20, message[end] != 0x7F { end += 1 }
+        while end < stop {
+          let next = message[end]
+          if next > 0x20, next != 0x7F {
+            end += 1
+          } else if next == 0x20, end + 1 < stop, message[end + 1] > 0x20, message[end + 1] != 0x7F
+          {
+            end += 2
+          } else {
+            break
+          }
+        }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: message[index..<end]))
         written += end - index
         index = end

@@ -18,15 +18,27 @@ enum JSONFieldRole {
   case retryable
 
   /// The role of the key stored in `bytes[start..<start+count]`, or `nil` if it is not
-  /// interesting.
-  static func of(_ bytes: UnsafeRawBufferPointer, start: Int, count: Int) -> JSONFieldRole? {
+  /// interesting. `table` is ``table``, read once by a caller looking up many keys.
+  @inline(__always)
+  static func of(
+    _ bytes: UnsafeRawBufferPointer, start: Int, count: Int,
+    in table: PackedWordTable<JSONFieldRole>
+  ) -> JSONFieldRole? {
+    // Keys that cannot be in the table are rejected before packing (the long keys are
+    // longer than any packed one, so the filter never hides them).
+    if count > 0, count <= PackedWord.maximumLength, start >= 0, start < bytes.count,
+      !table.mayHold(first: bytes[start], count: count)
+    {
+      return nil
+    }
     guard let packed = PackedWord(bytes, start: start, count: count) else {
       return longKey(bytes, start: start, count: count)
     }
     return table[packed]
   }
 
-  private static let table: PackedWordTable<JSONFieldRole> = {
+  /// The roles of the keys up to ``PackedWord/maximumLength`` bytes, by their packed form.
+  static let table: PackedWordTable<JSONFieldRole> = {
     let roles: [(String, JSONFieldRole)] = [
       ("message", .message), ("type", .code), ("code", .code), ("status", .code),
       ("error", .error), ("reason", .code), ("msg", .message), ("detail", .message),

@@ -9,6 +9,9 @@ struct PackedWordTable<Value: Sendable>: Sendable {
   private let keys: [UInt128]
   private let values: [Value?]
   private let shift: UInt64
+  /// For each first byte `b` (as `b & 31`), bit `n` set if a key of `n` bytes starts with it
+  /// (in either case); see ``mayHold(first:count:)``.
+  private let firstBytesAndLengths: [UInt32]
 
   /// A table of `entries`; when a key occurs twice, the first entry wins (as in a list search).
   init(_ entries: [(PackedWord, Value)]) {
@@ -17,7 +20,11 @@ struct PackedWordTable<Value: Sendable>: Sendable {
     var keys = [UInt128](repeating: 0, count: 1 << slotBits)
     var values = [Value?](repeating: nil, count: 1 << slotBits)
     let shift = 64 - slotBits
+    var firstBytesAndLengths = [UInt32](repeating: 0, count: 32)
     for (word, value) in entries where word.bits != 0 {
+      var length = 0
+      while length < PackedWord.maximumLength, word.bits >> UInt128(length * 8) != 0 { length += 1 }
+      firstBytesAndLengths[Int(UInt8(truncatingIfNeeded: word.bits) & 31)] |= 1 &<< UInt32(length)
       var slot = Self.slot(of: word.bits, shift: shift)
       while keys[slot] != 0, keys[slot] != word.bits { slot = (slot + 1) & (keys.count - 1) }
       if keys[slot] == 0 {
@@ -28,6 +35,16 @@ struct PackedWordTable<Value: Sendable>: Sendable {
     self.keys = keys
     self.values = values
     self.shift = shift
+    self.firstBytesAndLengths = firstBytesAndLengths
+  }
+
+  /// Whether a key of `count` bytes starting with `first` (any case) may be in the table: a
+  /// filter that rejects most other words before they are packed, and never rejects a key.
+  /// (`& 31` maps both cases of a letter to one entry; other bytes may share an entry, which
+  /// only lets more words through to the exact lookup.)
+  @inline(__always)
+  func mayHold(first: UInt8, count: Int) -> Bool {
+    firstBytesAndLengths[Int(first & 31)] & (1 &<< UInt32(truncatingIfNeeded: count & 31)) != 0
   }
 
   /// The value stored for `word`, or `nil`.

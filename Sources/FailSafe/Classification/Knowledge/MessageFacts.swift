@@ -39,13 +39,21 @@ struct MessageFacts {
     var previous: MessageWord?
     var index = 0
     let count = bytes.count
+    let spellings = MessageWord.table
     while index < count {
-      guard Self.isWordByte(bytes[index]) else {
+      guard ByteClass.of(bytes[index]) & ByteClass.word != 0 else {
         index += 1
         continue
       }
       let start = index
-      while index < count, Self.isWordByte(bytes[index]) { index += 1 }
+      repeat {
+        index += 1
+        // Runs of lower-case letters are passed eight bytes at a time.
+        if index &+ 8 <= count {
+          index &+= ByteClass.leadingLowercaseCount(
+            UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+        }
+      } while index < count && ByteClass.of(bytes[index]) & ByteClass.word != 0
       let length = index - start
       if bytes[start] &- 48 < 10 {
         readNumber(bytes, start: start, end: index, after: previous)
@@ -55,7 +63,7 @@ struct MessageFacts {
       let word =
         length > PackedWord.maximumLength
         ? longWord(bytes, start: start, count: length)
-        : MessageWord.lookup(bytes, start: start, count: length)
+        : MessageWord.lookup(bytes, start: start, count: length, in: spellings)
       guard let word else {
         previous = nil
         continue
@@ -176,18 +184,5 @@ struct MessageFacts {
       return false
     }
     return true
-  }
-
-  /// Letters, digits, `_` and `-`: `x-api-key` and `rate_limit` stay single words.
-  @inline(__always)
-  private static func isWordByte(_ byte: UInt8) -> Bool {
-    // Low word: `-` 45, `0`-`9` 48-57. High word: `A`-`Z` 65-90, `_` 95, `a`-`z` 97-122.
-    let low: UInt64 = 1 << 45 | 0x3FF << 48
-    let high: UInt64 = 0x3FF_FFFF << 1 | 1 << 31 | 0x3FF_FFFF << 33
-    switch byte >> 6 {
-    case 0: return low & (1 &<< UInt64(byte & 63)) != 0
-    case 1: return high & (1 &<< UInt64(byte & 63)) != 0
-    default: return false
-    }
   }
 }

@@ -68,13 +68,20 @@ enum MessageWord: UInt8, CaseIterable {
     ("usage", .usage), ("hour", .hour), ("hourly", .hour), ("second", .hour), ("seconds", .hour),
   ]
 
-  /// Spellings by their packed form, so a lookup is one hash probe.
-  private static let table = PackedWordTable(
+  /// Spellings by their packed form, so a lookup is one hash probe. A reader of many words
+  /// reads this once and passes it to ``lookup(_:start:count:in:)`` (each read of a lazy
+  /// static is a call).
+  static let table = PackedWordTable(
     spellings.compactMap { spelling, word in PackedWord(spelling).map { ($0, word) } })
 
-  /// The word spelled by `bytes[start..<start+count]` (any case), or `nil`.
-  static func lookup(_ bytes: UnsafeRawBufferPointer, start: Int, count: Int) -> MessageWord? {
-    guard count > 0, count <= PackedWord.maximumLength,
+  /// The word spelled by `bytes[start..<start+count]` (any case), or `nil`; `table` is
+  /// ``table``.
+  @inline(__always)
+  static func lookup(
+    _ bytes: UnsafeRawBufferPointer, start: Int, count: Int, in table: PackedWordTable<MessageWord>
+  ) -> MessageWord? {
+    guard count > 0, count <= PackedWord.maximumLength, start >= 0, start < bytes.count,
+      table.mayHold(first: bytes[start], count: count),
       let packed = PackedWord(bytes, start: start, count: count)
     else { return nil }
     return table[packed]

@@ -27,34 +27,69 @@ enum QuotaWindow {
   /// Whether `identifier` names a long window (`perday`, `per_day`, `permonth`, `per_month`,
   /// `daily`, `monthly`) and whether it names a short one (`perminute`, `per_minute`,
   /// `persecond`, `per_second`, `perhour`, `per_hour`), in one pass, ignoring ASCII case: each
-  /// needle starts with `p`, `d` or `m`, so only those bytes are looked at further.
+  /// needle starts with `p`, `d` or `m`, so only those bytes are looked at further, and they
+  /// are found eight bytes at a time (see ``startMarks(_:)``).
   private static func windows(in text: UnsafeRawBufferPointer) -> (long: Bool, short: Bool) {
     var long = false
     var short = false
+    let count = text.count
     var index = 0
-    while index < text.count {
-      switch PackedWord.lowercased(text[index]) {
-      case UInt8(ascii: "p"):
-        guard has(text, at: index, "per") else { break }
-        var unit = index + 3
-        if unit < text.count, text[unit] == UInt8(ascii: "_") { unit += 1 }
-        if has(text, at: unit, "day") || has(text, at: unit, "month") {
-          long = true
-        } else if has(text, at: unit, "minute") || has(text, at: unit, "second")
-          || has(text, at: unit, "hour")
-        {
-          short = true
-        }
-      case UInt8(ascii: "d"):
-        if has(text, at: index, "daily") { long = true }
-      case UInt8(ascii: "m"):
-        if has(text, at: index, "monthly") { long = true }
-      default:
-        break
+    while index &+ 8 <= count {
+      var marks = startMarks(
+        UInt64(littleEndian: text.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+      while marks != 0 {
+        note(text, at: index &+ marks.trailingZeroBitCount &>> 3, long: &long, short: &short)
+        marks &= marks &- 1
       }
+      index &+= 8
+    }
+    while index < count {
+      note(text, at: index, long: &long, short: &short)
       index += 1
     }
     return (long, short)
+  }
+
+  /// Bit 7 of byte `k` set if byte `k` of `word` (byte `k` in bits `8k..<8k+8`) may be `p`,
+  /// `d` or `m` in any case. Never misses one; a byte just above a match may be marked as well
+  /// (the borrow of the zero-byte test), so each mark is checked again by ``note``.
+  @inline(__always)
+  static func startMarks(_ word: UInt64) -> UInt64 {
+    let lower = PackedWord.lowercased(word: word)
+    return zeroBytes(lower ^ 0x7070_7070_7070_7070) | zeroBytes(lower ^ 0x6464_6464_6464_6464)
+      | zeroBytes(lower ^ 0x6D6D_6D6D_6D6D_6D6D)
+  }
+
+  /// Bit 7 set in each zero byte of `word` (and possibly in bytes above one).
+  @inline(__always)
+  private static func zeroBytes(_ word: UInt64) -> UInt64 {
+    (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+  }
+
+  /// Notes the window a needle starting at `text[index]` names, if any.
+  @inline(__always)
+  private static func note(
+    _ text: UnsafeRawBufferPointer, at index: Int, long: inout Bool, short: inout Bool
+  ) {
+    switch PackedWord.lowercased(text[index]) {
+    case UInt8(ascii: "p"):
+      guard has(text, at: index, "per") else { break }
+      var unit = index + 3
+      if unit < text.count, text[unit] == UInt8(ascii: "_") { unit += 1 }
+      if has(text, at: unit, "day") || has(text, at: unit, "month") {
+        long = true
+      } else if has(text, at: unit, "minute") || has(text, at: unit, "second")
+        || has(text, at: unit, "hour")
+      {
+        short = true
+      }
+    case UInt8(ascii: "d"):
+      if has(text, at: index, "daily") { long = true }
+    case UInt8(ascii: "m"):
+      if has(text, at: index, "monthly") { long = true }
+    default:
+      break
+    }
   }
 
   /// Whether `text` holds `needle` (lower case) at `index`, ignoring ASCII case.

@@ -41,24 +41,39 @@ public enum SecretRedactor {
     let placeholderStart = UInt8(ascii: "[")
     // Read once per call, not once per token (each read of a lazy static is a call).
     let prefixStarts = Self.prefixStarts
-    let secretNameStarts = Self.secretNameStarts
+    let secretNameLengths = Self.secretNameLengths
+    let lowercaseClass = ByteClass.of(UInt8(ascii: "a"))
     while index < count {
-      if bytes[index] == placeholderStart, startsWithPlaceholder(bytes, at: index) {
-        // Already redacted (text that went through here before): keep it, and it satisfies a
-        // pending `key=` so the placeholder is not wrapped in another one.
-        index += placeholderBytes.count
-        redactNext = false
-        continue
-      }
-      guard isTokenByte(bytes[index]) else {
-        index += 1
-        while index < count, !isTokenByte(bytes[index]), bytes[index] != placeholderStart {
+      let byte = bytes[index]
+      var byteClass = ByteClass.of(byte)
+      guard byteClass & ByteClass.token != 0 else {
+        if byte == placeholderStart, startsWithPlaceholder(bytes, at: index) {
+          // Already redacted (text that went through here before): keep it, and it satisfies
+          // a pending `key=` so the placeholder is not wrapped in another one.
+          index += placeholderBytes.count
+          redactNext = false
+        } else {
           index += 1
         }
         continue
       }
+      // One pass over the token finds its end and what kinds of bytes it holds.
       let start = index
-      while index < count, isTokenByte(bytes[index]) { index += 1 }
+      var kinds: UInt8 = 0
+      repeat {
+        kinds |= byteClass
+        index += 1
+        // Runs of lower-case letters (most of a message) are passed eight bytes at a time.
+        if index &+ 8 <= count {
+          let run = ByteClass.leadingLowercaseCount(
+            UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+          if run > 0 {
+            kinds |= lowercaseClass
+            index &+= run
+          }
+        }
+        byteClass = index < count ? ByteClass.of(bytes[index]) : 0
+      } while byteClass & ByteClass.token != 0
       let token = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
       if redactNext, let word = PackedWord(token, start: 0, count: token.count),
         word == bearer || word == basic
@@ -66,7 +81,7 @@ public enum SecretRedactor {
         // "Authorization: Bearer x": the scheme is not the secret; the word after it is.
         continue
       }
-      if redactNext || isSecret(token, prefixStarts: prefixStarts) {
+      if redactNext || isSecret(token, kinds: kinds, prefixStarts: prefixStarts) {
         if !changed {
           output.reserveCapacity(count + 16)
           changed = true
@@ -78,7 +93,7 @@ public enum SecretRedactor {
         continue
       }
       redactNext = introducesSecret(
-        token, followedBy: bytes, at: index, start: start, nameStarts: secretNameStarts)
+        token, followedBy: bytes, at: index, start: start, nameLengths: secretNameLengths)
     }
     guard changed else {
       return String(decoding: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
@@ -98,16 +113,65 @@ public enum SecretRedactor {
     return true
   }
 
-  private static let prefixes: [[UInt8]] = [
+  /// The known secret prefixes (case-sensitive); a token is a secret if it starts with one
+  /// and has at least six more bytes.
+  static let prefixes: [String] = [
     "sk-", "sk_", "rk_", "AIza", "ya29.", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
     "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-", "AKIA", "ASIA", "gsk_", "xai-", "hf_",
     "r8_", "pplx-", "eyJ", "pk_live_", "whsec_", "glpat-", "npm_", "pypi-",
-  ].map { Array($0.utf8) }
+  ]
+
+  /// A secret prefix of up to 16 bytes as two masked 64-bit words, so it is compared with a
+  /// few word operations (no array of bytes to walk, retain or release).
+  struct SecretPrefix {
+    /// Bytes 0..<8 of the prefix, byte `k` in bits `8k..<8k+8`, zero past its end.
+    let head: UInt64
+    /// Ones over the bytes of `head` that belong to the prefix.
+    let headMask: UInt64
+    /// Bytes 8..<16, likewise (`0` for prefixes of up to eight bytes).
+    let tail: UInt64
+    /// Ones over the bytes of `tail` that belong to the prefix.
+    let tailMask: UInt64
+    /// The shortest token that is a secret with this prefix: six bytes past it.
+    let minimumCount: Int
+
+    init(_ prefix: String) {
+      var head: UInt64 = 0
+      var headMask: UInt64 = 0
+      var tail: UInt64 = 0
+      var tailMask: UInt64 = 0
+      for (offset, byte) in prefix.utf8.prefix(16).enumerated() {
+        let shift = UInt64(offset % 8 * 8)
+        if offset < 8 {
+          head |= UInt64(byte) << shift
+          headMask |= 0xFF << shift
+        } else {
+          tail |= UInt64(byte) << shift
+          tailMask |= 0xFF << shift
+        }
+      }
+      (self.head, self.headMask, self.tail, self.tailMask) = (head, headMask, tail, tailMask)
+      minimumCount = prefix.utf8.count + 6
+    }
+
+    /// Whether `token` starts with this prefix and is at least ``minimumCount`` bytes long.
+    /// Needs `token.count >= 8` (the first eight bytes are read as one word).
+    @inline(__always)
+    func matches(_ token: UnsafeRawBufferPointer, head first8: UInt64) -> Bool {
+      guard token.count >= minimumCount, first8 & headMask == head else { return false }
+      guard tailMask != 0 else { return true }
+      // `minimumCount` is more than 14 here, so bytes 8..<16 are readable.
+      let next8 = UInt64(littleEndian: token.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+      return next8 & tailMask == tail
+    }
+  }
+
+  private static let secretPrefixes = prefixes.map(SecretPrefix.init)
 
   /// Bytes that start some secret prefix, so most tokens are rejected with one lookup.
   private static let prefixStarts: [Bool] = {
     var table = [Bool](repeating: false, count: 256)
-    for prefix in prefixes { table[Int(prefix[0])] = true }
+    for prefix in prefixes { if let first = prefix.utf8.first { table[Int(first)] = true } }
     return table
   }()
 
@@ -118,45 +182,39 @@ public enum SecretRedactor {
     "bearer", "basic",
   ].compactMap(PackedWord.init)
 
-  /// Whether `token` is a secret by its own look; `prefixStarts` is ``prefixStarts``.
-  private static func isSecret(_ token: UnsafeRawBufferPointer, prefixStarts: [Bool]) -> Bool {
+  /// Whether `token` is a secret by its own look. `kinds` is the union of the
+  /// ``ByteClass/of(_:)`` of its bytes; `prefixStarts` is ``prefixStarts``.
+  @inline(__always)
+  private static func isSecret(
+    _ token: UnsafeRawBufferPointer, kinds: UInt8, prefixStarts: [Bool]
+  ) -> Bool {
     guard token.count >= 8 else { return false }
     let first = token[0]
     if prefixStarts[Int(first)] {
-      for prefix in prefixes
-      where prefix[0] == first && token.count >= prefix.count + 6 && token.starts(with: prefix) {
-        return true
-      }
+      let first8 = UInt64(littleEndian: token.loadUnaligned(as: UInt64.self))
+      for prefix in secretPrefixes where prefix.matches(token, head: first8) { return true }
     }
     guard token.count >= 12 else { return false }
+    let mixed = ByteClass.upper | ByteClass.lower | ByteClass.digit
+    if token.count >= 32, kinds & mixed == mixed { return true }
+    // Masked keys (`sk-****abcd`): stars are counted only in the rare token that has one.
+    guard kinds & ByteClass.star != 0 else { return false }
     var stars = 0
-    var upper = false
-    var lower = false
-    var digit = false
-    for byte in token {
-      if byte &- 65 < 26 {
-        upper = true
-      } else if byte &- 97 < 26 {
-        lower = true
-      } else if byte &- 48 < 10 {
-        digit = true
-      } else if byte == UInt8(ascii: "*") {
-        stars += 1
-      }
-    }
-    return stars >= 4 || (token.count >= 32 && upper && lower && digit)
+    for byte in token where byte == UInt8(ascii: "*") { stars += 1 }
+    return stars >= 4
   }
 
   /// Whether `token` is a word after which the next token is a secret: `Bearer x`,
-  /// `Basic x`, `key=x`, `Authorization: x`. `secretNameStarts` is ``secretNameStarts``.
+  /// `Basic x`, `key=x`, `Authorization: x`. `nameLengths` is ``secretNameLengths``.
   private static func introducesSecret(
     _ token: UnsafeRawBufferPointer, followedBy bytes: UnsafeRawBufferPointer, at index: Int,
-    start: Int, nameStarts secretNameStarts: UInt64
+    start: Int, nameLengths: [UInt16]
   ) -> Bool {
-    // Most words start with a letter no secret name starts with: rejected before packing.
-    guard token.count >= 3,
-      secretNameStarts & (1 &<< UInt64(PackedWord.lowercased(token[0]) & 63)) != 0,
-      PackedWord.lowercased(token[0]) >= 64, token.count <= PackedWord.maximumLength,
+    // Most words differ from every secret name in their first letter or their length: they
+    // are rejected before packing.
+    guard token.count >= 3, token.count <= PackedWord.maximumLength,
+      PackedWord.lowercased(token[0]) >= 64,
+      nameLengths[Int(token[0] & 31)] & (1 &<< UInt16(token.count & 15)) != 0,
       index < bytes.count,
       bytes[index] == 0x20 || bytes[index] == UInt8(ascii: "=")
         || bytes[index] == UInt8(ascii: ":"),
@@ -170,26 +228,18 @@ public enum SecretRedactor {
       && (bytes[next] == UInt8(ascii: "=") || bytes[next] == UInt8(ascii: ":"))
   }
 
-  /// Bit `b & 63` set for the first byte `b` (lower case, 64...127) of every secret name.
-  private static let secretNameStarts: UInt64 = secretNames.reduce(0) { mask, name in
-    mask | 1 &<< UInt64(UInt8(truncatingIfNeeded: name.bits) & 63)
+  /// For each first letter `l` (any case, as `l & 31`), bit `n` set if a secret name of
+  /// length `n` starts with it: a filter that never rejects a secret name (all start with a
+  /// letter and are shorter than 16 bytes).
+  private static let secretNameLengths: [UInt16] = secretNames.reduce(
+    into: [UInt16](repeating: 0, count: 32)
+  ) { table, name in
+    let first = UInt8(truncatingIfNeeded: name.bits)
+    var length = 0
+    while length < 16, name.bits >> UInt128(length * 8) != 0 { length += 1 }
+    table[Int(first & 31)] |= 1 &<< UInt16(length & 15)
   }
 
   private static let bearer = PackedWord("bearer")!
   private static let basic = PackedWord("basic")!
-
-  /// Letters, digits and the punctuation keys are made of (`-_.*+/~`), as a bitmap test.
-  @inline(__always)
-  private static func isTokenByte(_ byte: UInt8) -> Bool {
-    // Low word: `*` 42, `+` 43, `-` 45, `.` 46, `/` 47, `0`-`9` 48-57.
-    let low: UInt64 = 1 << 42 | 1 << 43 | 0x1F << 45 | 0x3FF << 48
-    // High word: `A`-`Z` 65-90, `_` 95, `a`-`z` 97-122, `~` 126.
-    let high: UInt64 = 0x3FF_FFFF << 1 | 1 << 31 | 0x3FF_FFFF << 33 | 1 << 62
-    switch byte >> 6 {
-    case 0: return low & (1 &<< UInt64(byte & 63)) != 0
-    case 1: return high & (1 &<< UInt64(byte & 63)) != 0
-    default: return false
-    }
-  }
-
 }
