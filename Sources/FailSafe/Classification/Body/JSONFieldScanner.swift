@@ -88,7 +88,7 @@ struct JSONFieldScanner {
   /// Whether `byte` can start something the scanner acts on: `"`, a number, a literal,
   /// a bracket or a comma. One load from a 128-byte table kept as text in the binary (`A`
   /// for those bytes, `@` for the others), cheaper than the `switch` for runs of other bytes.
-  @inline(__always)
+  @inline(always)
   static func isStructural(_ byte: UInt8) -> Bool {
     guard byte < 0x80 else { return false }
     let table: StaticString = """
@@ -265,7 +265,7 @@ struct JSONFieldScanner {
 
   /// The bytes of `word` that are `"` or `\`: bit 7 of each such byte set. Only the lowest
   /// set bit is exact (the borrow can mark a byte above a true one), which is the one used.
-  @inline(__always)
+  @inline(always)
   static func quoteOrBackslashMarks(_ word: UInt64) -> UInt64 {
     let quotes = word ^ 0x2222_2222_2222_2222
     let backslashes = word ^ 0x5C5C_5C5C_5C5C_5C5C

@@ -85,14 +85,14 @@ struct IdentifierTable<Value: Sendable>: Sendable {
   }
 
   /// FNV-1a over the bytes, ASCII letters lower-cased.
-  @inline(__always)
+  @inline(always)
   private static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
     var hash: UInt64 = 0xCBF2_9CE4_8422_2325
     for byte in bytes { hash = (hash ^ UInt64(PackedWord.lowercased(byte))) &* 0x100_0000_01B3 }
     return hash
   }
 
-  @inline(__always)
+  @inline(always)
   private static func slot(of hash: UInt64, mask: Int) -> Int {
     Int(truncatingIfNeeded: hash ^ (hash &>> 29)) & mask
   }

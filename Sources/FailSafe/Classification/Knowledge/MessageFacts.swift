@@ -173,7 +173,7 @@ struct MessageFacts {
   }
 
   /// Whether `bytes[index..<end]` starts with `needle` (lower case), ignoring ASCII case.
-  @inline(__always)
+  @inline(always)
   private static func has(
     _ bytes: UnsafeRawBufferPointer, at index: Int, end: Int, _ needle: StaticString
   ) -> Bool {
