@@ -206,6 +206,8 @@ public enum SecretRedactor {
 
   /// Whether `token` is a word after which the next token is a secret: `Bearer x`,
   /// `Basic x`, `key=x`, `Authorization: x`. `nameLengths` is ``secretNameLengths``.
+  /// Inlined into its one caller: it runs for every word, and most are rejected at once.
+  @inline(always)
   private static func introducesSecret(
     _ token: UnsafeRawBufferPointer, followedBy bytes: UnsafeRawBufferPointer, at index: Int,
     start: Int, nameLengths: [UInt16]
