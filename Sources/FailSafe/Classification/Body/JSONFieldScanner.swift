@@ -39,6 +39,8 @@ struct JSONFieldScanner {
             escaped ? nil : JSONFieldRole.of(bytes, start: start, count: end - start, in: roles)
           awaitingValue = true
           index = next + 1
+          // The usual space after the colon, without a pass through the whitespace case.
+          if index < count, bytes[index] == UInt8(ascii: " ") { index += 1 }
         } else {
           if awaitingValue, let role = pending {
             record(role, bytes, start: start, end: end, escaped: escaped, nesting: nesting)
