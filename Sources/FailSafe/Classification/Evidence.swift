@@ -82,6 +82,19 @@ enum Evidence {
         let stop = min(message.count, index + (limit - written))
         var end = index + 1
         while end < stop {
+          // Eight bytes at a time up to the first that may end the run (``runBreaks(_:)``);
+          // that byte is then judged exactly below.
+          if end &+ 8 <= stop {
+            let breaks = runBreaks(
+              UInt64(
+                littleEndian: UnsafeRawBufferPointer(message).loadUnaligned(
+                  fromByteOffset: end, as: UInt64.self)))
+            if breaks == 0 {
+              end &+= 8
+              continue
+            }
+            end &+= breaks.trailingZeroBitCount &>> 3
+          }
           let next = message[end]
           if next > 0x20, next != 0x7F {
             end += 1
@@ -123,6 +136,24 @@ enum Evidence {
   /// Invariant: `written` is the initialised prefix of the buffer; callers never append more
   /// than the capacity computed in ``make(status:source:bodySource:message:limit:)``; `append` checks it
   /// anyway (one comparison), so a mistake traps instead of writing past the buffer.
+  /// The bytes of `word` (eight message bytes, the first in the low bits) that may end a
+  /// run the excerpt copies at once: bit 7 set for each control byte, space or DEL, except a
+  /// space followed by a byte of none of those within the word (a lone space between words).
+  /// A space in the last byte is always marked: what follows it is not in `word`.
+  @inline(always)
+  static func runBreaks(_ word: UInt64) -> UInt64 {
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
+    // ASCII bytes only (top bit clear); no sum carries into the next byte.
+    let upToSpace = ~(low7 &+ 0x5F5F_5F5F_5F5F_5F5F) & ~word & highs
+    let delete = (low7 &+ 0x0101_0101_0101_0101) & ~word & highs
+    let other = upToSpace | delete
+    let notSpace = word ^ 0x2020_2020_2020_2020
+    let spaces = ~(((notSpace & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | notSpace) & highs
+    let loneSpaces = spaces & ~(other &>> 8) & 0x0080_8080_8080_8080
+    return other & ~loneSpaces
+  }
+
   private struct ByteWriter {
     private let buffer: UnsafeMutableBufferPointer<UInt8>
     private(set) var count = 0

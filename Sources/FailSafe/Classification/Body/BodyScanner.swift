@@ -46,7 +46,7 @@ enum BodyScanner {
   }
 
   /// JSON whitespace (space, tab, CR, LF).
-  @inline(__always)
+  @inline(always)
   static func isWhitespace(_ byte: UInt8) -> Bool {
     byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
   }

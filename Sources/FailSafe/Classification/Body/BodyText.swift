@@ -8,7 +8,7 @@ enum BodyText {
 
   /// Calls `read` with the text's bytes. A span is read from `inspected`, the bytes the
   /// scanner saw, clamped to them: a range that does not fit can never read outside.
-  @inline(__always)
+  @inline(always)
   func withBytes<Result>(
     in inspected: UnsafeRawBufferPointer, _ read: (UnsafeRawBufferPointer) -> Result
   ) -> Result {
@@ -32,7 +32,7 @@ enum BodyText {
 
 extension Optional where Wrapped == BodyText {
   /// Calls `read` with the text's bytes, or with `nil` when there is no text.
-  @inline(__always)
+  @inline(always)
   func withBytes<Result>(
     in inspected: UnsafeRawBufferPointer, _ read: (UnsafeRawBufferPointer?) -> Result
   ) -> Result {

@@ -20,7 +20,7 @@ enum ByteClass {
   /// One load from a 128-byte table kept as text in the binary (no lazy initialisation):
   /// each character is `@` (0x40) plus the bits, so `@` is none, `A` other token punctuation,
   /// `a` `_` and `-`, `c` upper case, `e` lower case, `i` a digit and `Q` a star.
-  @inline(__always)
+  @inline(always)
   static func of(_ byte: UInt8) -> UInt8 {
     guard byte < 0x80 else { return 0 }
     let table: StaticString = """
@@ -39,7 +39,7 @@ enum ByteClass {
   /// How many of the bytes of `word` (byte `k` in bits `8k..<8k+8`), from byte 0, are `a`-`z`:
   /// 0 to 8. Exact per byte: on the low seven bits no addition carries into the next byte, and
   /// a byte with its top bit set is never a letter.
-  @inline(__always)
+  @inline(always)
   static func leadingLowercaseCount(_ word: UInt64) -> Int {
     let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
     let fromA = low7 &+ 0x1F1F_1F1F_1F1F_1F1F  // top bit set from `a` (0x61) up

@@ -19,7 +19,7 @@ enum JSONFieldRole {
 
   /// The role of the key stored in `bytes[start..<start+count]`, or `nil` if it is not
   /// interesting. `table` is ``table``, read once by a caller looking up many keys.
-  @inline(__always)
+  @inline(always)
   static func of(
     _ bytes: UnsafeRawBufferPointer, start: Int, count: Int,
     in table: PackedWordTable<JSONFieldRole>

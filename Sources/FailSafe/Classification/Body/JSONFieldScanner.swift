@@ -1,13 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#elseif canImport(ucrt)
-  import ucrt
-#endif
-
 /// A flat, non-recursive pass over JSON bytes that records the values of interesting keys.
 ///
 /// It never builds a tree and keeps no stack: a string followed by `:` is a key, and the value
@@ -49,6 +39,8 @@ struct JSONFieldScanner {
             escaped ? nil : JSONFieldRole.of(bytes, start: start, count: end - start, in: roles)
           awaitingValue = true
           index = next + 1
+          // The usual space after the colon, without a pass through the whitespace case.
+          if index < count, bytes[index] == UInt8(ascii: " ") { index += 1 }
         } else {
           if awaitingValue, let role = pending {
             record(role, bytes, start: start, end: end, escaped: escaped, nesting: nesting)
@@ -78,11 +70,16 @@ struct JSONFieldScanner {
         index += 1
       default:
         // Whitespace, `:` and stray bytes: skip the whole run at once, indentation (spaces)
-        // eight bytes at a time.
+        // eight bytes at a time, then the spaces that start the next eight in one step.
         index += 1
-        while index &+ 8 <= count,
-          bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) == 0x2020_2020_2020_2020
-        {
+        while index &+ 8 <= count {
+          let word = UInt64(
+            littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+          let other = word ^ 0x2020_2020_2020_2020
+          if other != 0 {
+            index &+= other.trailingZeroBitCount &>> 3
+            break
+          }
           index &+= 8
         }
         while index < count, !Self.isStructural(bytes[index]) { index += 1 }
@@ -93,7 +90,7 @@ struct JSONFieldScanner {
   /// Whether `byte` can start something the scanner acts on: `"`, a number, a literal,
   /// a bracket or a comma. One load from a 128-byte table kept as text in the binary (`A`
   /// for those bytes, `@` for the others), cheaper than the `switch` for runs of other bytes.
-  @inline(__always)
+  @inline(always)
   static func isStructural(_ byte: UInt8) -> Bool {
     guard byte < 0x80 else { return false }
     let table: StaticString = """
@@ -235,32 +232,48 @@ struct JSONFieldScanner {
   }
 
   /// The index of the closing quote of the string starting at `start` (or the end of the
-  /// bytes if it is unterminated), and whether the string contains escapes.
+  /// bytes if it is unterminated), and whether the string contains escapes (a backslash
+  /// before its end).
+  ///
+  /// One forward pass finds both: it stops only at `"` and `\`, eight bytes at a time
+  /// where eight are readable (``quoteOrBackslashMarks(_:)``), and a backslash makes it step
+  /// over the byte after it, so a quote preceded by an odd run of backslashes is passed over.
   static func stringEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> (Int, Bool) {
     let count = bytes.count
-    guard start < count, let base = bytes.baseAddress else { return (count, false) }
+    guard start >= 0, start < count else { return (count, false) }
     var index = start
     var escaped = false
     while index < count {
-      // memchr is vectorised: long strings are skipped many bytes at a time.
-      guard let found = memchr(base + index, Int32(UInt8(ascii: "\"")), count - index) else {
-        return (count, escaped || memchr(base + start, 0x5C, count - start) != nil)
+      // Skip to the next `"` or `\`: whole words while eight bytes are readable.
+      while index &+ 8 <= count {
+        let marks = quoteOrBackslashMarks(
+          UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+        if marks != 0 {
+          index &+= marks.trailingZeroBitCount &>> 3
+          break
+        }
+        index &+= 8
       }
-      let quote = base.distance(to: UnsafeRawPointer(found))
-      var backslashes = 0
-      while quote - backslashes - 1 >= start,
-        bytes[quote - backslashes - 1] == UInt8(ascii: "\\")
-      {
-        backslashes += 1
+      while index < count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+        index += 1
       }
-      if backslashes % 2 == 0 {
-        if !escaped { escaped = memchr(base + start, 0x5C, quote - start) != nil }
-        return (quote, escaped)
-      }
+      guard index < count else { break }
+      if bytes[index] == UInt8(ascii: "\"") { return (index, escaped) }
       escaped = true
-      index = quote + 1
+      index += 2
     }
     return (count, escaped)
+  }
+
+  /// The bytes of `word` that are `"` or `\`: bit 7 of each such byte set. Only the lowest
+  /// set bit is exact (the borrow can mark a byte above a true one), which is the one used.
+  @inline(always)
+  static func quoteOrBackslashMarks(_ word: UInt64) -> UInt64 {
+    let quotes = word ^ 0x2222_2222_2222_2222
+    let backslashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    return ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs
   }
 
   private static func isNumberByte(_ byte: UInt8) -> Bool {

@@ -26,8 +26,11 @@ struct PackedWord: Hashable {
 
   /// Packs `count` bytes of `bytes` starting at `start`, lower-casing ASCII letters.
   /// Returns `nil` if the range is longer than ``maximumLength`` or holds a NUL byte.
-  /// Inlined: it is a few word operations, cheaper than the call around them.
-  @inline(__always)
+  /// Inlined: it is a few word operations, cheaper than the call around them. (Here and in
+  /// this folder's other hot helpers `@inline(always)`, not `@inline(__always)`, which the
+  /// optimizer took as a hint and declined for this and for `MessageWord.lookup`,
+  /// `JSONFieldRole.of` and the table subscript.)
+  @inline(always)
   init?(_ bytes: UnsafeRawBufferPointer, start: Int, count: Int) {
     guard count <= Self.maximumLength, count >= 0, start >= 0, start + count <= bytes.count
     else { return nil }
@@ -42,7 +45,7 @@ struct PackedWord: Hashable {
   /// `count` (at most 8) bytes from `start`, lower-cased, byte `k` in bits `8k..<8k+8`;
   /// `nil` if one is NUL. The bytes are loaded as one word when eight of them are readable,
   /// then masked to `count`, checked for NUL and lower-cased eight at a time.
-  @inline(__always)
+  @inline(always)
   private static func half(_ bytes: UnsafeRawBufferPointer, from start: Int, count: Int)
     -> UInt64?
   {
@@ -63,14 +66,14 @@ struct PackedWord: Hashable {
 
   /// Whether any byte of `word` is zero (exact: the borrow trick can only misreport bytes
   /// above a zero byte, which does not change the answer).
-  @inline(__always)
+  @inline(always)
   static func containsZeroByte(_ word: UInt64) -> Bool {
     (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
   }
 
   /// `word` with every byte in `A`-`Z` mapped to `a`-`z`, eight bytes at a time; other bytes
   /// (non-ASCII included) are unchanged.
-  @inline(__always)
+  @inline(always)
   static func lowercased(word: UInt64) -> UInt64 {
     // On the low seven bits of each byte (so no addition carries into the next byte), adding
     // 0x3F sets the top bit from `A` (0x41) up and adding 0x25 from `[` (0x5B) up; a byte with
@@ -83,7 +86,7 @@ struct PackedWord: Hashable {
   }
 
   /// `byte` with ASCII `A`-`Z` mapped to `a`-`z`.
-  @inline(__always)
+  @inline(always)
   static func lowercased(_ byte: UInt8) -> UInt8 {
     byte &- 65 < 26 ? byte | 0x20 : byte
   }

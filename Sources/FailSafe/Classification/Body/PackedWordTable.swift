@@ -42,12 +42,13 @@ struct PackedWordTable<Value: Sendable>: Sendable {
   /// filter that rejects most other words before they are packed, and never rejects a key.
   /// (`& 31` maps both cases of a letter to one entry; other bytes may share an entry, which
   /// only lets more words through to the exact lookup.)
-  @inline(__always)
+  @inline(always)
   func mayHold(first: UInt8, count: Int) -> Bool {
     firstBytesAndLengths[Int(first & 31)] & (1 &<< UInt32(truncatingIfNeeded: count & 31)) != 0
   }
 
   /// The value stored for `word`, or `nil`.
+  @inline(always)
   subscript(word: PackedWord) -> Value? {
     let bits = word.bits
     guard bits != 0 else { return nil }
@@ -62,7 +63,7 @@ struct PackedWordTable<Value: Sendable>: Sendable {
   }
 
   /// Fibonacci hashing of the two halves folded together: the top bits of the product.
-  @inline(__always)
+  @inline(always)
   private static func slot(of bits: UInt128, shift: UInt64) -> Int {
     let folded = UInt64(truncatingIfNeeded: bits) &+ UInt64(truncatingIfNeeded: bits >> 64) &* 31
     return Int(truncatingIfNeeded: (folded &* 0x9E37_79B9_7F4A_7C15) &>> shift)

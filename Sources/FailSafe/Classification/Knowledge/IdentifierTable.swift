@@ -76,23 +76,34 @@ struct IdentifierTable<Value: Sendable>: Sendable {
     let start = nameStarts[entry]
     let end = entry + 1 < nameStarts.count ? nameStarts[entry + 1] : nameBytes.count
     guard end - start == identifier.count else { return false }
-    var offset = 0
-    while offset < identifier.count {
-      if nameBytes[start + offset] != PackedWord.lowercased(identifier[offset]) { return false }
-      offset += 1
+    return nameBytes.withUnsafeBytes { name in
+      let count = identifier.count
+      var offset = 0
+      // Eight bytes at a time (both ranges hold `count` bytes from their start), lower-cased
+      // as a word, then the last few one by one.
+      while offset &+ 8 <= count {
+        let stored = name.loadUnaligned(fromByteOffset: start &+ offset, as: UInt64.self)
+        let given = identifier.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        if stored != PackedWord.lowercased(word: given) { return false }
+        offset &+= 8
+      }
+      while offset < count {
+        if name[start &+ offset] != PackedWord.lowercased(identifier[offset]) { return false }
+        offset += 1
+      }
+      return true
     }
-    return true
   }
 
   /// FNV-1a over the bytes, ASCII letters lower-cased.
-  @inline(__always)
+  @inline(always)
   private static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
     var hash: UInt64 = 0xCBF2_9CE4_8422_2325
     for byte in bytes { hash = (hash ^ UInt64(PackedWord.lowercased(byte))) &* 0x100_0000_01B3 }
     return hash
   }
 
-  @inline(__always)
+  @inline(always)
   private static func slot(of hash: UInt64, mask: Int) -> Int {
     Int(truncatingIfNeeded: hash ^ (hash &>> 29)) & mask
   }

@@ -76,7 +76,7 @@ enum MessageWord: UInt8, CaseIterable {
 
   /// The word spelled by `bytes[start..<start+count]` (any case), or `nil`; `table` is
   /// ``table``.
-  @inline(__always)
+  @inline(always)
   static func lookup(
     _ bytes: UnsafeRawBufferPointer, start: Int, count: Int, in table: PackedWordTable<MessageWord>
   ) -> MessageWord? {

@@ -53,7 +53,7 @@ enum QuotaWindow {
   /// Bit 7 of byte `k` set if byte `k` of `word` (byte `k` in bits `8k..<8k+8`) may be `p`,
   /// `d` or `m` in any case. Never misses one; a byte just above a match may be marked as well
   /// (the borrow of the zero-byte test), so each mark is checked again by ``note``.
-  @inline(__always)
+  @inline(always)
   static func startMarks(_ word: UInt64) -> UInt64 {
     let lower = PackedWord.lowercased(word: word)
     return zeroBytes(lower ^ 0x7070_7070_7070_7070) | zeroBytes(lower ^ 0x6464_6464_6464_6464)
@@ -61,13 +61,13 @@ enum QuotaWindow {
   }
 
   /// Bit 7 set in each zero byte of `word` (and possibly in bytes above one).
-  @inline(__always)
+  @inline(always)
   private static func zeroBytes(_ word: UInt64) -> UInt64 {
     (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
   }
 
   /// Notes the window a needle starting at `text[index]` names, if any.
-  @inline(__always)
+  @inline(always)
   private static func note(
     _ text: UnsafeRawBufferPointer, at index: Int, long: inout Bool, short: inout Bool
   ) {
@@ -93,7 +93,7 @@ enum QuotaWindow {
   }
 
   /// Whether `text` holds `needle` (lower case) at `index`, ignoring ASCII case.
-  @inline(__always)
+  @inline(always)
   private static func has(_ text: UnsafeRawBufferPointer, at index: Int, _ needle: StaticString)
     -> Bool
   {

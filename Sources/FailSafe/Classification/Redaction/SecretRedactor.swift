@@ -156,7 +156,7 @@ public enum SecretRedactor {
 
     /// Whether `token` starts with this prefix and is at least ``minimumCount`` bytes long.
     /// Needs `token.count >= 8` (the first eight bytes are read as one word).
-    @inline(__always)
+    @inline(always)
     func matches(_ token: UnsafeRawBufferPointer, head first8: UInt64) -> Bool {
       guard token.count >= minimumCount, first8 & headMask == head else { return false }
       guard tailMask != 0 else { return true }
@@ -184,7 +184,7 @@ public enum SecretRedactor {
 
   /// Whether `token` is a secret by its own look. `kinds` is the union of the
   /// ``ByteClass/of(_:)`` of its bytes; `prefixStarts` is ``prefixStarts``.
-  @inline(__always)
+  @inline(always)
   private static func isSecret(
     _ token: UnsafeRawBufferPointer, kinds: UInt8, prefixStarts: [Bool]
   ) -> Bool {
@@ -206,6 +206,8 @@ public enum SecretRedactor {
 
   /// Whether `token` is a word after which the next token is a secret: `Bearer x`,
   /// `Basic x`, `key=x`, `Authorization: x`. `nameLengths` is ``secretNameLengths``.
+  /// Inlined into its one caller: it runs for every word, and most are rejected at once.
+  @inline(always)
   private static func introducesSecret(
     _ token: UnsafeRawBufferPointer, followedBy bytes: UnsafeRawBufferPointer, at index: Int,
     start: Int, nameLengths: [UInt16]

@@ -114,7 +114,7 @@ struct HeaderSignals {
 
   /// Whether a header name starting with `byte` may be one this type reads: `a`nthropic-,
   /// `d`ate, `r`etry-after, `r`atelimit-, `s`tripe-, `w`ww-authenticate, `x`-.
-  @inline(__always)
+  @inline(always)
   private static func mayBeRead(_ byte: UInt8) -> Bool {
     switch byte {
     case UInt8(ascii: "a"), UInt8(ascii: "d"), UInt8(ascii: "r"), UInt8(ascii: "s"),
