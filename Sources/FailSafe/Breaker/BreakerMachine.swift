@@ -186,28 +186,23 @@ struct BreakerMachine<Instant: InstantProtocol>: Sendable where Instant.Duration
     return BreakerPermit(generation: generation, isProbe: true)
   }
 
-  /// Counts a rejection and returns the refusal of the current state: the one made by the
-  /// state's first rejection while it still describes the state, deadline and first error,
-  /// otherwise a new one (kept for the next rejection). The caller builds the
-  /// ``BreakerRejection`` after the lock is released.
+  /// Counts a rejection and returns the refusal of the current state: the kept one (see
+  /// ``repeatRefusal(now:)`` for why it is always current), or a new one, kept for the next
+  /// rejection. The caller builds the ``BreakerRejection`` after the lock is released.
   @inlinable mutating func reject(
     credential: CredentialID, origin: BreakerOrigin<Instant>
   ) -> BreakerRefusal<Instant> {
     counters.rejections = counters.rejections.saturatingAdd(1)
     let episode = uniqueEpisode()
     episode.rejectedInState = episode.rejectedInState.saturatingAdd(1)
-    let until = state == .open || state == .suspended ? episode.reopenAt : nil
-    let record = episode.firstErrorRecord
     if let kept = episode.refusal {
-      // Only this machine stores into `refusal`, and always a `BreakerRefusal<Instant>`.
-      let refusal = unsafeDowncast(kept, to: BreakerRefusal<Instant>.self)
-      if refusal.describes(state: state, reopenAt: until, firstErrorRecord: record) {
-        return refusal
-      }
+      // Only this function stores into `refusal`, always a `BreakerRefusal<Instant>`.
+      return unsafeDowncast(kept, to: BreakerRefusal<Instant>.self)
     }
     let refusal = BreakerRefusal(
-      credential: credential, state: state, origin: origin, reopenAt: until,
-      firstErrorRecord: record)
+      credential: credential, state: state, origin: origin,
+      reopenAt: state == .open || state == .suspended ? episode.reopenAt : nil,
+      firstErrorRecord: episode.firstErrorRecord)
     episode.refusal = refusal
     return refusal
   }

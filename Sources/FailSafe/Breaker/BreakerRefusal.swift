@@ -30,13 +30,4 @@ final class BreakerRefusal<Instant: InstantProtocol>: Sendable where Instant.Dur
     self.reopenAt = reopenAt
     self.firstErrorRecord = firstErrorRecord
   }
-
-  /// Whether this refusal still describes `state` with `reopenAt` and `firstErrorRecord` (the
-  /// record compared by identity: a new episode makes a new record).
-  @inlinable
-  func describes(
-    state: BreakerState, reopenAt: Duration?, firstErrorRecord: ErrorRecord?
-  ) -> Bool {
-    self.state == state && self.firstErrorRecord === firstErrorRecord && self.reopenAt == reopenAt
-  }
 }
