@@ -191,12 +191,16 @@ public enum SecretRedactor {
     return table
   }()
 
-  private static let secretNames: [PackedWord] = [
+  private static let secretNameList: [PackedWord] = [
     "key", "api_key", "apikey", "api-key", "x-api-key", "token", "access_token", "refresh_token",
     "id_token", "secret", "client_secret", "password", "passwd", "authorization", "sig",
     "signature", "x-goog-api-key", "session", "cookie", "credential", "credentials",
     "bearer", "basic",
   ].compactMap(PackedWord.init)
+
+  /// ``secretNameList`` as a table, so a word that passes the first-letter and length filter
+  /// is looked up with one hash probe instead of compared with every name.
+  private static let secretNames = PackedWordTable(secretNameList.map { ($0, ()) })
 
   /// Whether `token` is a secret by its own look. `kinds` is the union of the
   /// ``ByteClass/of(_:)`` of its bytes; `prefixesByFirstByte` and `secretPrefixes` are
@@ -242,7 +246,7 @@ public enum SecretRedactor {
       bytes[index] == 0x20 || bytes[index] == UInt8(ascii: "=")
         || bytes[index] == UInt8(ascii: ":"),
       let packed = PackedWord(bytes, start: start, count: token.count),
-      secretNames.contains(packed)
+      secretNames[packed] != nil
     else { return false }
     if packed == bearer || packed == basic { return bytes[index] == UInt8(ascii: " ") }
     var next = index
@@ -254,7 +258,7 @@ public enum SecretRedactor {
   /// For each first letter `l` (any case, as `l & 31`), bit `n` set if a secret name of
   /// length `n` starts with it: a filter that never rejects a secret name (all start with a
   /// letter and are shorter than 16 bytes).
-  private static let secretNameLengths: [UInt16] = secretNames.reduce(
+  private static let secretNameLengths: [UInt16] = secretNameList.reduce(
     into: [UInt16](repeating: 0, count: 32)
   ) { table, name in
     let first = UInt8(truncatingIfNeeded: name.bits)

@@ -110,11 +110,12 @@ enum DurationText {
       packed |= UInt128(PackedWord.lowercased(byte)) &<< shift
       shift += 8
     }
-    for (candidate, value) in units where candidate.bits == packed { return value }
-    return nil
+    // One hash probe instead of a search through the list; the table keeps the first of
+    // equal keys, as the search did. (A unit is never empty, so `packed` is never 0.)
+    return units[PackedWord(bits: packed)]
   }
 
-  private static let units: [(PackedWord, Double)] = {
+  private static let units: PackedWordTable<Double> = {
     let table: [(String, Double)] = [
       ("ns", 1e-9), ("nanosecond", 1e-9), ("nanoseconds", 1e-9), ("us", 1e-6),
       ("\u{B5}s", 1e-6), ("\u{3BC}s", 1e-6), ("microsecond", 1e-6), ("microseconds", 1e-6),
@@ -124,7 +125,7 @@ enum DurationText {
       ("hrs", 3_600), ("hour", 3_600), ("hours", 3_600), ("d", 86_400), ("day", 86_400),
       ("days", 86_400),
     ]
-    return table.compactMap { name, value in PackedWord(name).map { ($0, value) } }
+    return PackedWordTable(table.compactMap { name, value in PackedWord(name).map { ($0, value) } })
   }()
 
   private static func isUnitByte(_ byte: UInt8) -> Bool {
