@@ -17,6 +17,16 @@ enum DurationText {
     while start < end, isSpace(text[start]) { start += 1 }
     while end > start, isSpace(text[end - 1]) { end -= 1 }
     guard start < end else { return nil }
+    // Fast path for the protobuf form most providers send ("38s", "1.5s"): a number, then
+    // `s`. The general path reads that number with `decimal` too, multiplies it by the unit
+    // `s` (1) and adds it to 0, which for a finite, non-negative number is the number itself;
+    // anything else (and a number `decimal` rejects) takes the general path.
+    if end - start >= 2, text[end - 1] | 0x20 == UInt8(ascii: "s"),
+      text[start..<(end - 1)].allSatisfy({ $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }),
+      let number = decimal(text[start..<(end - 1)]), number.isFinite, number >= 0
+    {
+      return number
+    }
     guard let (value, next) = components(text, from: start, end: end, spoken: true), next == end
     else { return nil }
     return value
