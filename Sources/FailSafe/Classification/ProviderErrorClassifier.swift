@@ -39,12 +39,11 @@ public struct ProviderErrorClassifier: FailureClassifying {
     let status = response.status
     let body = BodyScanner.scan(inspected)
     let headers = HeaderSignals(response.headers, status: status, receivedAt: response.receivedAt)
-    var facts = MessageFacts()
-    for field in body.fields where field.kind == .message {
-      field.text.withBytes(in: inspected) { facts.read($0) }
-    }
-
-    let rawWait = headers.explicitWait ?? body.waitSeconds ?? headers.windowResetWait ?? facts.wait
+    // The messages' words are read only when they can matter (see ``LazyMessageFacts``):
+    // for the wait when no header or field states one, or for the wording's verdict.
+    var facts = LazyMessageFacts()
+    let statedWait = headers.explicitWait ?? body.waitSeconds ?? headers.windowResetWait
+    let rawWait = statedWait ?? facts.read(body, in: inspected).wait
     let wait = cappedWait(rawWait)
 
     var chosen: Verdict
@@ -52,7 +51,7 @@ public struct ProviderErrorClassifier: FailureClassifying {
       chosen = .decided(rule.disposition, rule.reason, .definitive, source: rule.code ?? "rule")
     } else {
       chosen = builtInVerdict(
-        status: status, body: body, inspected: inspected, headers: headers, facts: facts)
+        status: status, body: body, inspected: inspected, headers: headers, facts: &facts)
     }
 
     let (disposition, reason) = resolve(chosen.outcome, wait: wait)
@@ -97,7 +96,7 @@ public struct ProviderErrorClassifier: FailureClassifying {
 
   private func builtInVerdict(
     status: Int, body: BodySignals, inspected: UnsafeRawBufferPointer, headers: HeaderSignals,
-    facts: MessageFacts
+    facts: inout LazyMessageFacts
   ) -> Verdict {
     var best = StatusDefaults.verdict(for: status)
     var bestFromCode = false
@@ -123,7 +122,13 @@ public struct ProviderErrorClassifier: FailureClassifying {
     if headers.shouldRetry == true {
       consider(.decided(.retryable, .serverError, .retryHeader, source: "stripe-should-retry"))
     }
-    var wording = MessageRules.verdict(for: facts, status: status)
+    // Every wording verdict has strength `.wording`: when the best so far is at least that
+    // strong and did not come from a code (the only case where the wording refines the
+    // reason, below), the wording cannot change the answer, so the messages are not read.
+    var wording: Verdict?
+    if bestFromCode || best.strength < .wording {
+      wording = MessageRules.verdict(for: facts.read(body, in: inspected), status: status)
+    }
     if body.shape == .html, wording?.disposition != .retryable { wording = nil }
     consider(wording)
     if headers.rateLimitExhausted, status == 403 || status == 429 {

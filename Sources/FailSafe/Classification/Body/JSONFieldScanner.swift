@@ -68,23 +68,39 @@ struct JSONFieldScanner {
         pending = nil
         awaitingValue = false
         index += 1
-      default:
-        // Whitespace, `:` and stray bytes: skip the whole run at once, indentation (spaces)
-        // eight bytes at a time, then the spaces that start the next eight in one step.
-        index += 1
-        while index &+ 8 <= count {
-          let word = UInt64(
-            littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-          let other = word ^ 0x2020_2020_2020_2020
-          if other != 0 {
-            index &+= other.trailingZeroBitCount &>> 3
-            break
-          }
-          index &+= 8
+        // A line break and indentation usually follow: passed here, not by another trip
+        // through the `switch` (the bytes passed change nothing, see `skipRun`).
+        if index < count, !Self.isStructural(bytes[index]) {
+          index = Self.skipRun(bytes, after: index)
         }
-        while index < count, !Self.isStructural(bytes[index]) { index += 1 }
+      default:
+        index = Self.skipRun(bytes, after: index)
       }
     }
+  }
+
+  /// The index of the first structural byte (``isStructural(_:)``) after `index`, whose byte
+  /// is not one, or `bytes.count`. The scanner does nothing with whitespace, `:` and stray
+  /// bytes but pass them, so it may pass such a run wherever it meets one.
+  ///
+  /// The run is passed at once: indentation (spaces) eight bytes at a time, then the spaces
+  /// that start the next eight in one step, then byte by byte.
+  @inline(always)
+  static func skipRun(_ bytes: UnsafeRawBufferPointer, after index: Int) -> Int {
+    let count = bytes.count
+    var index = index + 1
+    while index &+ 8 <= count {
+      let word = UInt64(
+        littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+      let other = word ^ 0x2020_2020_2020_2020
+      if other != 0 {
+        index &+= other.trailingZeroBitCount &>> 3
+        break
+      }
+      index &+= 8
+    }
+    while index < count, !isStructural(bytes[index]) { index += 1 }
+    return index
   }
 
   /// Whether `byte` can start something the scanner acts on: `"`, a number, a literal,

@@ -24,6 +24,9 @@ struct PackedWord: Hashable {
     self.bits = bits
   }
 
+  /// The text packed as `bits` (for callers that pack bytes themselves).
+  init(bits: UInt128) { self.bits = bits }
+
   /// Packs `count` bytes of `bytes` starting at `start`, lower-casing ASCII letters.
   /// Returns `nil` if the range is longer than ``maximumLength`` or holds a NUL byte.
   /// Inlined: it is a few word operations, cheaper than the call around them. (Here and in

@@ -21,26 +21,39 @@ enum ErrorCode {
 
   /// The range of `code` that ``normalize(_:)`` keeps: after the last `#`, up to the first
   /// `:` after that; all of `code` when it holds neither.
+  ///
+  /// Both bytes are looked for eight at a time (``ByteMarks/of(_:in:)``, exact per byte), then
+  /// in the last few bytes one by one.
   static func nameRange(in code: UnsafeRawBufferPointer) -> Range<Int> {
+    let count = code.count
+    // The last `#`: every word is looked at, keeping the highest mark.
     var start = 0
-    var end = code.count
-    var index = code.count
-    while index > 0 {
-      index -= 1
-      if code[index] == UInt8(ascii: "#") {
-        start = index + 1
-        break
-      }
+    var index = 0
+    while index &+ 8 <= count {
+      let marks = ByteMarks.of(
+        UInt8(ascii: "#"),
+        in: UInt64(littleEndian: code.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+      if marks != 0 { start = index &+ (63 &- marks.leadingZeroBitCount) &>> 3 &+ 1 }
+      index &+= 8
     }
-    index = start
-    while index < end {
-      if code[index] == UInt8(ascii: ":") {
-        end = index
-        break
-      }
+    while index < count {
+      if code[index] == UInt8(ascii: "#") { start = index + 1 }
       index += 1
     }
-    return start..<end
+    // The first `:` after it.
+    index = start
+    while index &+ 8 <= count {
+      let marks = ByteMarks.of(
+        UInt8(ascii: ":"),
+        in: UInt64(littleEndian: code.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+      if marks != 0 { return start..<(index &+ marks.trailingZeroBitCount &>> 3) }
+      index &+= 8
+    }
+    while index < count {
+      if code[index] == UInt8(ascii: ":") { return start..<index }
+      index += 1
+    }
+    return start..<count
   }
 
   /// The verdict for `code` (a normalised name, compared ignoring ASCII case) in a response

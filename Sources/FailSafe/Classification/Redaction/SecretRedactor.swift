@@ -40,7 +40,8 @@ public enum SecretRedactor {
     let count = bytes.count
     let placeholderStart = UInt8(ascii: "[")
     // Read once per call, not once per token (each read of a lazy static is a call).
-    let prefixStarts = Self.prefixStarts
+    let prefixesByFirstByte = Self.prefixesByFirstByte
+    let secretPrefixes = Self.secretPrefixes
     let secretNameLengths = Self.secretNameLengths
     let lowercaseClass = ByteClass.of(UInt8(ascii: "a"))
     while index < count {
@@ -81,7 +82,11 @@ public enum SecretRedactor {
         // "Authorization: Bearer x": the scheme is not the secret; the word after it is.
         continue
       }
-      if redactNext || isSecret(token, kinds: kinds, prefixStarts: prefixStarts) {
+      if redactNext
+        || isSecret(
+          token, kinds: kinds, prefixesByFirstByte: prefixesByFirstByte,
+          secretPrefixes: secretPrefixes)
+      {
         if !changed {
           output.reserveCapacity(count + 16)
           changed = true
@@ -166,33 +171,53 @@ public enum SecretRedactor {
     }
   }
 
-  private static let secretPrefixes = prefixes.map(SecretPrefix.init)
+  /// ``prefixes`` as ``SecretPrefix``es, grouped by first byte (in their order otherwise), so
+  /// a token is compared only with the prefixes that start with its first byte.
+  private static let secretPrefixes = prefixes.sorted {
+    ($0.utf8.first ?? 0) < ($1.utf8.first ?? 0)
+  }.map(
+    SecretPrefix.init)
 
-  /// Bytes that start some secret prefix, so most tokens are rejected with one lookup.
-  private static let prefixStarts: [Bool] = {
-    var table = [Bool](repeating: false, count: 256)
-    for prefix in prefixes { if let first = prefix.utf8.first { table[Int(first)] = true } }
+  /// For each byte, the range of ``secretPrefixes`` that start with it (empty for most bytes,
+  /// so most tokens are rejected with one lookup). Which prefix matches never matters, only
+  /// whether one does, so comparing only these gives the same answer as comparing all.
+  private static let prefixesByFirstByte: [Range<Int>] = {
+    var table = [Range<Int>](repeating: 0..<0, count: 256)
+    let firsts = prefixes.map { Int($0.utf8.first ?? 0) }.sorted()
+    for (index, first) in firsts.enumerated() {
+      let range = table[first]
+      table[first] = range.isEmpty ? index..<(index + 1) : range.lowerBound..<(index + 1)
+    }
     return table
   }()
 
-  private static let secretNames: [PackedWord] = [
+  private static let secretNameList: [PackedWord] = [
     "key", "api_key", "apikey", "api-key", "x-api-key", "token", "access_token", "refresh_token",
     "id_token", "secret", "client_secret", "password", "passwd", "authorization", "sig",
     "signature", "x-goog-api-key", "session", "cookie", "credential", "credentials",
     "bearer", "basic",
   ].compactMap(PackedWord.init)
 
+  /// ``secretNameList`` as a table, so a word that passes the first-letter and length filter
+  /// is looked up with one hash probe instead of compared with every name.
+  private static let secretNames = PackedWordTable(secretNameList.map { ($0, ()) })
+
   /// Whether `token` is a secret by its own look. `kinds` is the union of the
-  /// ``ByteClass/of(_:)`` of its bytes; `prefixStarts` is ``prefixStarts``.
+  /// ``ByteClass/of(_:)`` of its bytes; `prefixesByFirstByte` and `secretPrefixes` are
+  /// ``prefixesByFirstByte`` and ``secretPrefixes``.
   @inline(always)
   private static func isSecret(
-    _ token: UnsafeRawBufferPointer, kinds: UInt8, prefixStarts: [Bool]
+    _ token: UnsafeRawBufferPointer, kinds: UInt8, prefixesByFirstByte: [Range<Int>],
+    secretPrefixes: [SecretPrefix]
   ) -> Bool {
     guard token.count >= 8 else { return false }
     let first = token[0]
-    if prefixStarts[Int(first)] {
+    let candidates = prefixesByFirstByte[Int(first)]
+    if !candidates.isEmpty {
       let first8 = UInt64(littleEndian: token.loadUnaligned(as: UInt64.self))
-      for prefix in secretPrefixes where prefix.matches(token, head: first8) { return true }
+      for index in candidates where secretPrefixes[index].matches(token, head: first8) {
+        return true
+      }
     }
     guard token.count >= 12 else { return false }
     let mixed = ByteClass.upper | ByteClass.lower | ByteClass.digit
@@ -221,7 +246,7 @@ public enum SecretRedactor {
       bytes[index] == 0x20 || bytes[index] == UInt8(ascii: "=")
         || bytes[index] == UInt8(ascii: ":"),
       let packed = PackedWord(bytes, start: start, count: token.count),
-      secretNames.contains(packed)
+      secretNames[packed] != nil
     else { return false }
     if packed == bearer || packed == basic { return bytes[index] == UInt8(ascii: " ") }
     var next = index
@@ -233,7 +258,7 @@ public enum SecretRedactor {
   /// For each first letter `l` (any case, as `l & 31`), bit `n` set if a secret name of
   /// length `n` starts with it: a filter that never rejects a secret name (all start with a
   /// letter and are shorter than 16 bytes).
-  private static let secretNameLengths: [UInt16] = secretNames.reduce(
+  private static let secretNameLengths: [UInt16] = secretNameList.reduce(
     into: [UInt16](repeating: 0, count: 32)
   ) { table, name in
     let first = UInt8(truncatingIfNeeded: name.bits)

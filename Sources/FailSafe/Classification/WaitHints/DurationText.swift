@@ -17,6 +17,16 @@ enum DurationText {
     while start < end, isSpace(text[start]) { start += 1 }
     while end > start, isSpace(text[end - 1]) { end -= 1 }
     guard start < end else { return nil }
+    // Fast path for the protobuf form most providers send ("38s", "1.5s"): a number, then
+    // `s`. The general path reads that number with `decimal` too, multiplies it by the unit
+    // `s` (1) and adds it to 0, which for a finite, non-negative number is the number itself;
+    // anything else (and a number `decimal` rejects) takes the general path.
+    if end - start >= 2, text[end - 1] | 0x20 == UInt8(ascii: "s"),
+      text[start..<(end - 1)].allSatisfy({ $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }),
+      let number = decimal(text[start..<(end - 1)]), number.isFinite, number >= 0
+    {
+      return number
+    }
     guard let (value, next) = components(text, from: start, end: end, spoken: true), next == end
     else { return nil }
     return value
@@ -110,11 +120,12 @@ enum DurationText {
       packed |= UInt128(PackedWord.lowercased(byte)) &<< shift
       shift += 8
     }
-    for (candidate, value) in units where candidate.bits == packed { return value }
-    return nil
+    // One hash probe instead of a search through the list; the table keeps the first of
+    // equal keys, as the search did. (A unit is never empty, so `packed` is never 0.)
+    return units[PackedWord(bits: packed)]
   }
 
-  private static let units: [(PackedWord, Double)] = {
+  private static let units: PackedWordTable<Double> = {
     let table: [(String, Double)] = [
       ("ns", 1e-9), ("nanosecond", 1e-9), ("nanoseconds", 1e-9), ("us", 1e-6),
       ("\u{B5}s", 1e-6), ("\u{3BC}s", 1e-6), ("microsecond", 1e-6), ("microseconds", 1e-6),
@@ -124,7 +135,7 @@ enum DurationText {
       ("hrs", 3_600), ("hour", 3_600), ("hours", 3_600), ("d", 86_400), ("day", 86_400),
       ("days", 86_400),
     ]
-    return table.compactMap { name, value in PackedWord(name).map { ($0, value) } }
+    return PackedWordTable(table.compactMap { name, value in PackedWord(name).map { ($0, value) } })
   }()
 
   private static func isUnitByte(_ byte: UInt8) -> Bool {
