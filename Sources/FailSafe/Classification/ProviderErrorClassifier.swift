@@ -56,7 +56,7 @@ public struct ProviderErrorClassifier: FailureClassifying {
 
     let (disposition, reason) = resolve(chosen.outcome, wait: wait)
     let evidence = body.firstMessage.withBytes(in: inspected) { message in
-      chosen.bodySource.withBytes(in: inspected) { bodySource in
+      chosen.bodySourceField.map { body.fields[$0].text }.withBytes(in: inspected) { bodySource in
         Evidence.make(
           status: status, source: chosen.source, bodySource: bodySource, message: message,
           limit: configuration.evidenceLength)

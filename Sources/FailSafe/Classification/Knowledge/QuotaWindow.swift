@@ -4,23 +4,23 @@
 /// a per-second, per-minute or per-hour window is a `retryable` rate limit.
 enum QuotaWindow {
   /// The verdict for the body's quota identifiers (compared ignoring ASCII case), or `nil` if
-  /// none names a window. Its source is the first identifier (see ``Verdict/bodySource``).
+  /// none names a window. Its source is the first identifier (see ``Verdict/bodySourceField``).
   static func verdict(for body: BodySignals, in inspected: UnsafeRawBufferPointer) -> Verdict? {
     var short = false
-    var any = false
-    for field in body.fields where field.kind == .quota {
-      any = true
+    var first: Int?
+    for (index, field) in body.fields.enumerated() where field.kind == .quota {
+      if first == nil { first = index }
       let window = field.text.withBytes(in: inspected, windows)
       if window.long {
         var verdict = Verdict.decided(.quotaExhausted, .quotaExhausted, .definitive)
-        verdict.bodySource = field.text
+        verdict.bodySourceField = index
         return verdict
       }
       if window.short { short = true }
     }
-    guard any, short else { return nil }
+    guard let first, short else { return nil }
     var verdict = Verdict.decided(.retryable, .rateLimited, .definitive)
-    verdict.bodySource = body.firstQuotaIdentifier
+    verdict.bodySourceField = first
     return verdict
   }
 
