@@ -79,12 +79,23 @@ enum QuotaWindow {
       guard has(text, at: index, "per") else { break }
       var unit = index + 3
       if unit < text.count, text[unit] == UInt8(ascii: "_") { unit += 1 }
-      if has(text, at: unit, "day") || has(text, at: unit, "month") {
-        long = true
-      } else if has(text, at: unit, "minute") || has(text, at: unit, "second")
-        || has(text, at: unit, "hour")
-      {
-        short = true
+      // Only the units that start with the next byte can match there: the same answer as
+      // trying all five (long ones first), with one or two comparisons instead of five.
+      switch unit < text.count ? PackedWord.lowercased(text[unit]) : 0 {
+      case UInt8(ascii: "d"):
+        if has(text, at: unit, "day") { long = true }
+      case UInt8(ascii: "m"):
+        if has(text, at: unit, "month") {
+          long = true
+        } else if has(text, at: unit, "minute") {
+          short = true
+        }
+      case UInt8(ascii: "s"):
+        if has(text, at: unit, "second") { short = true }
+      case UInt8(ascii: "h"):
+        if has(text, at: unit, "hour") { short = true }
+      default:
+        break
       }
     case UInt8(ascii: "d"):
       if has(text, at: index, "daily") { long = true }
