@@ -27,7 +27,8 @@ enum Evidence {
       if let bodySource {
         if !bodySource.isEmpty {
           if !bytes.isEmpty { bytes.append(UInt8(ascii: " ")) }
-          bytes.appendLowercased(UnsafeRawBufferPointer(rebasing: bodySource.prefix(64)))
+          bytes.appendLowercased(
+            UnsafeRawBufferPointer(rebasing: bodySource[0..<min(bodySource.count, 64)]))
         }
       } else if !source.isEmpty {
         if !bytes.isEmpty { bytes.append(UInt8(ascii: " ")) }
@@ -207,6 +208,16 @@ enum Evidence {
           of: PackedWord.lowercased(word: UInt64(littleEndian: word)).littleEndian,
           as: UInt64.self)
         index &+= 8
+      }
+      if index < bytes.count, bytes.count >= 8 {
+        // The last few bytes as the word that ends with them: the bytes it overlaps are
+        // written again with the same lower-cased values.
+        let last = bytes.count &- 8
+        let word = bytes.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+        UnsafeMutableRawPointer(target + count + last).storeBytes(
+          of: PackedWord.lowercased(word: UInt64(littleEndian: word)).littleEndian,
+          as: UInt64.self)
+        index = bytes.count
       }
       while index < bytes.count {
         target[count + index] = PackedWord.lowercased(bytes[index])

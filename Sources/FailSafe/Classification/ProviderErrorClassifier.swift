@@ -19,11 +19,24 @@
 /// ``SecretRedactor``.
 public struct ProviderErrorClassifier: FailureClassifying {
   /// The settings: wait cap, quota window, user rules, evidence length.
-  public var configuration: Configuration
+  public var configuration: Configuration {
+    didSet { (maximumWaitSeconds, shortQuotaWindowSeconds) = Self.limits(of: configuration) }
+  }
+
+  /// ``Configuration/maximumWait`` and ``Configuration/shortQuotaWindow`` in seconds, worked
+  /// out whenever the configuration is set rather than on every classification (reading a
+  /// `Duration`'s components divides a 128-bit integer).
+  private var maximumWaitSeconds: Double
+  private var shortQuotaWindowSeconds: Double
 
   /// Creates a classifier with `configuration`.
   public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
+    (maximumWaitSeconds, shortQuotaWindowSeconds) = Self.limits(of: configuration)
+  }
+
+  private static func limits(of configuration: Configuration) -> (Double, Double) {
+    (seconds(configuration.maximumWait), seconds(configuration.shortQuotaWindow))
   }
 
   /// Classifies a provider's non-success HTTP response.
@@ -56,14 +69,14 @@ public struct ProviderErrorClassifier: FailureClassifying {
 
     let (disposition, reason) = resolve(chosen.outcome, wait: wait)
     let evidence = body.firstMessage.withBytes(in: inspected) { message in
-      chosen.bodySource.withBytes(in: inspected) { bodySource in
+      chosen.bodySourceField.map { body.fields[$0].text }.withBytes(in: inspected) { bodySource in
         Evidence.make(
           status: status, source: chosen.source, bodySource: bodySource, message: message,
           limit: configuration.evidenceLength)
       }
     }
     return Classification(
-      disposition: disposition, reason: reason, retryAfter: wait.map { Duration.seconds($0) },
+      disposition: disposition, reason: reason, retryAfter: wait.map(Self.duration(seconds:)),
       evidence: evidence)
   }
 
@@ -154,7 +167,7 @@ public struct ProviderErrorClassifier: FailureClassifying {
     case .decided(let disposition, let reason):
       return (disposition, reason)
     case .quotaUnlessShortWait:
-      if let wait, wait <= Self.seconds(configuration.shortQuotaWindow) {
+      if let wait, wait <= shortQuotaWindowSeconds {
         return (.retryable, .rateLimited)
       }
       return (.quotaExhausted, .quotaExhausted)
@@ -165,7 +178,16 @@ public struct ProviderErrorClassifier: FailureClassifying {
   private func cappedWait(_ seconds: Double?) -> Double? {
     // A negative wait is a broken hint, not "retry now": it is ignored.
     guard let seconds, seconds.isFinite, seconds >= 0 else { return nil }
-    return min(seconds, Self.seconds(configuration.maximumWait))
+    return min(seconds, maximumWaitSeconds)
+  }
+
+  /// `Duration.seconds(seconds)`, from an integer when `seconds` is a whole number (the usual
+  /// `38s`): the standard library multiplies a `Double`'s integral part by 10^18 exactly and
+  /// adds its rounded fraction (here 0), so both give the same attoseconds, and the integer
+  /// form skips the split into parts and the floating-point conversion.
+  static func duration(seconds: Double) -> Duration {
+    if let whole = Int64(exactly: seconds) { return .seconds(whole) }
+    return .seconds(seconds)
   }
 
   private static func seconds(_ duration: Duration) -> Double {

@@ -48,6 +48,21 @@ struct EvidenceExcerptTests {
     message.withUnsafeBytes { Evidence.make(status: nil, source: "", message: $0, limit: limit) }
   }
 
+  @Test func bodyIdentifiersOfEveryLengthAreLowerCasedWhole() {
+    // Words of eight, then the last few bytes as one overlapping word: every length, and
+    // identifiers longer than the 64 bytes kept.
+    let identifier = Array(
+      "GenerateRequestsPerMinutePerProjectPerModel-FreeTier_QUOTA.Metric/X9".utf8)
+    for length in 0...identifier.count {
+      let source = Array(identifier[..<length])
+      let evidence = source.withUnsafeBytes {
+        Evidence.make(status: 429, source: "", bodySource: $0, message: nil, limit: 120)
+      }
+      let kept = String(decoding: source.prefix(64).map(PackedWord.lowercased), as: UTF8.self)
+      #expect(evidence == (length == 0 ? "429" : "429 \(kept)"), "length \(length)")
+    }
+  }
+
   @Test func spacesAtTheLimitAndRunsOfWhitespace() {
     let cases = [
       "ab cd", "ab  cd", "ab \tcd", " ab cd ", "a b c d e f", "ab\u{7F}cd", "ab \u{7F}cd",

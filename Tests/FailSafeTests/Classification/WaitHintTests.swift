@@ -1,6 +1,7 @@
-import FailSafe
 import Foundation
 import Testing
+
+@testable import FailSafe
 
 @Suite("Wait hints", .timeLimit(.minutes(1)))
 struct WaitHintTests {
@@ -124,6 +125,36 @@ struct WaitHintTests {
     let result = classifier.classify(
       ProviderResponse(status: 429, headers: ["retry-after": "3600"], body: ""))
     #expect(result.retryAfter == .seconds(60))
+  }
+
+  @Test func limitsChangedAfterCreationApply() {
+    // The classifier keeps the limits in seconds; setting the configuration must update them.
+    var classifier = ProviderErrorClassifier()
+    classifier.configuration.maximumWait = .seconds(60)
+    let capped = classifier.classify(
+      ProviderResponse(status: 429, headers: ["retry-after": "3600"], body: ""))
+    #expect(capped.retryAfter == .seconds(60))
+    let quota = ProviderResponse(
+      status: 429, headers: ["retry-after": "120"],
+      body: Data(#"{"error":{"status":"QUOTA_EXHAUSTED"}}"#.utf8))
+    // The 120-second wait is capped to 60, inside the default ten-minute window.
+    #expect(classifier.classify(quota).disposition == .retryable)
+    classifier.configuration.maximumWait = .seconds(3_600)
+    classifier.configuration.shortQuotaWindow = .seconds(60)
+    #expect(classifier.classify(quota).disposition == .quotaExhausted)
+    classifier.configuration.shortQuotaWindow = .seconds(120)
+    #expect(classifier.classify(quota).disposition == .retryable)
+  }
+
+  @Test(arguments: [
+    0.0, 1, 38, 59, 600, 3_600, 86_400, 1e15, 0.5, 1.5, 38.25, 578.016, 1e-9, 3_599.999_999,
+  ])
+  func waitsBecomeTheSameDurationAsSecondsOfADouble(wait: Double) {
+    // Whole waits are built from an integer; the attoseconds must match `.seconds(Double)`.
+    #expect(ProviderErrorClassifier.duration(seconds: wait) == .seconds(wait))
+    #expect(
+      ProviderErrorClassifier.duration(seconds: wait).components
+        == Duration.seconds(wait).components)
   }
 
   @Test func negativeOrNonNumericBodyWaitsAreIgnored() {

@@ -68,11 +68,6 @@ struct BodySignals {
     fields.first { $0.kind == .message }?.text
   }
 
-  /// The first quota id or metric, if any.
-  var firstQuotaIdentifier: BodyText? {
-    fields.first { $0.kind == .quota }?.text
-  }
-
   /// Adds an identifier unless the list is full.
   mutating func addCode(_ code: BodyText) {
     guard codeCount < Self.maximumCodes else { return }

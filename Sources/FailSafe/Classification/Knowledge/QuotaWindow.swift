@@ -4,23 +4,23 @@
 /// a per-second, per-minute or per-hour window is a `retryable` rate limit.
 enum QuotaWindow {
   /// The verdict for the body's quota identifiers (compared ignoring ASCII case), or `nil` if
-  /// none names a window. Its source is the first identifier (see ``Verdict/bodySource``).
+  /// none names a window. Its source is the first identifier (see ``Verdict/bodySourceField``).
   static func verdict(for body: BodySignals, in inspected: UnsafeRawBufferPointer) -> Verdict? {
     var short = false
-    var any = false
-    for field in body.fields where field.kind == .quota {
-      any = true
+    var first: Int?
+    for (index, field) in body.fields.enumerated() where field.kind == .quota {
+      if first == nil { first = index }
       let window = field.text.withBytes(in: inspected, windows)
       if window.long {
         var verdict = Verdict.decided(.quotaExhausted, .quotaExhausted, .definitive)
-        verdict.bodySource = field.text
+        verdict.bodySourceField = index
         return verdict
       }
       if window.short { short = true }
     }
-    guard any, short else { return nil }
+    guard let first, short else { return nil }
     var verdict = Verdict.decided(.retryable, .rateLimited, .definitive)
-    verdict.bodySource = body.firstQuotaIdentifier
+    verdict.bodySourceField = first
     return verdict
   }
 
@@ -79,12 +79,23 @@ enum QuotaWindow {
       guard has(text, at: index, "per") else { break }
       var unit = index + 3
       if unit < text.count, text[unit] == UInt8(ascii: "_") { unit += 1 }
-      if has(text, at: unit, "day") || has(text, at: unit, "month") {
-        long = true
-      } else if has(text, at: unit, "minute") || has(text, at: unit, "second")
-        || has(text, at: unit, "hour")
-      {
-        short = true
+      // Only the units that start with the next byte can match there: the same answer as
+      // trying all five (long ones first), with one or two comparisons instead of five.
+      switch unit < text.count ? PackedWord.lowercased(text[unit]) : 0 {
+      case UInt8(ascii: "d"):
+        if has(text, at: unit, "day") { long = true }
+      case UInt8(ascii: "m"):
+        if has(text, at: unit, "month") {
+          long = true
+        } else if has(text, at: unit, "minute") {
+          short = true
+        }
+      case UInt8(ascii: "s"):
+        if has(text, at: unit, "second") { short = true }
+      case UInt8(ascii: "h"):
+        if has(text, at: unit, "hour") { short = true }
+      default:
+        break
       }
     case UInt8(ascii: "d"):
       if has(text, at: index, "daily") { long = true }

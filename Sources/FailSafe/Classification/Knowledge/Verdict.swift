@@ -41,9 +41,11 @@ struct Verdict {
   var strength: Strength
   /// The identifier or phrase that produced it, for the evidence text.
   var source: String = ""
-  /// The body identifier that produced it, when that is its source instead of ``source``:
-  /// kept as a range of the body, lower-cased only if it ends up in the evidence.
-  var bodySource: BodyText?
+  /// The body identifier that produced it, when that is its source instead of ``source``: the
+  /// index of its field in ``BodySignals/fields``, lower-cased only if it ends up in the
+  /// evidence. An index rather than the field's ``BodyText`` keeps a verdict cheap to copy
+  /// (no enum with an array inside to copy and destroy each time the best verdict changes).
+  var bodySourceField: Int?
 
   /// A fixed answer.
   static func decided(

@@ -21,6 +21,17 @@ enum DurationText {
     // `s`. The general path reads that number with `decimal` too, multiplies it by the unit
     // `s` (1) and adds it to 0, which for a finite, non-negative number is the number itself;
     // anything else (and a number `decimal` rejects) takes the general path.
+    if end - start >= 2, text[end - 1] | 0x20 == UInt8(ascii: "s") {
+      // Whole seconds ("38s"), at most 18 digits: `decimal` would return `Double(whole) +
+      // 0 / 1`, which is `Double(whole)` (finite, not negative), so it is returned directly.
+      var whole: UInt64 = 0
+      var index = start
+      while index < end - 1, text[index] &- 48 < 10 {
+        whole = whole &* 10 &+ UInt64(text[index] &- 48)
+        index += 1
+      }
+      if index == end - 1, index - start <= 18 { return Double(whole) }
+    }
     if end - start >= 2, text[end - 1] | 0x20 == UInt8(ascii: "s"),
       text[start..<(end - 1)].allSatisfy({ $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }),
       let number = decimal(text[start..<(end - 1)]), number.isFinite, number >= 0
