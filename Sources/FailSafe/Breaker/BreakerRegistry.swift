@@ -27,7 +27,6 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   }
 
   @usableFromInline let storage: SanitizerVisibleMutex<Storage>
-  @usableFromInline let hasher: CredentialHasher
   @usableFromInline let environment: BreakerEnvironment<C>
   @usableFromInline let makeRandom: @Sendable (CredentialID) -> BackoffRandomSource
   /// How many breakers are kept before idle healthy ones are evicted (at least 1).
@@ -49,7 +48,6 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
     self.environment = BreakerEnvironment(clock: clock, policy: policy, observer: observer)
     self.capacity = max(capacity, 1)
     self.storage = SanitizerVisibleMutex(Storage(evictionTrigger: max(capacity, 1)))
-    self.hasher = CredentialHasher(seed: CredentialHasher.processSeed)
     self.makeRandom = random
   }
 
@@ -58,11 +56,12 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
 
   /// The breaker for `credential`, created closed on first use.
   ///
-  /// The id is hashed before the lock is taken; under it, one probe of the table and a
-  /// last-use stamp in the slot it read.
+  /// The id carries its hash (see ``CredentialID``), so the lookup reads neither the id's text
+  /// nor hashes it; under the lock, one probe of the table and a last-use stamp in the slot it
+  /// read.
   @inlinable
   public func breaker(for credential: CredentialID) -> Breaker {
-    let hash = hasher.hash(credential)
+    let hash = credential.registryHash
     return storage.withLock { storage in
       storage.tick &+= 1
       if let index = storage.table.index(of: credential, hash: hash) {
@@ -93,7 +92,7 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
 
   /// The breaker for `credential` if one exists; never creates one.
   public func existingBreaker(for credential: CredentialID) -> Breaker? {
-    let hash = hasher.hash(credential)
+    let hash = credential.registryHash
     return storage.withLock { storage in
       storage.table.index(of: credential, hash: hash).map { storage.table.breaker(at: $0) }
     }
@@ -109,7 +108,7 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   /// Returns whether there was one.
   @discardableResult
   public func remove(_ credential: CredentialID) -> Bool {
-    let hash = hasher.hash(credential)
+    let hash = credential.registryHash
     return storage.withLock { storage in
       guard let index = storage.table.index(of: credential, hash: hash) else { return false }
       storage.table.remove(at: index)

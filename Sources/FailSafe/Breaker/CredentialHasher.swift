@@ -25,16 +25,24 @@ package struct CredentialHasher: Sendable {
     return UInt64(truncatingIfNeeded: hasher.finalize())
   }()
 
+  /// The hasher of this process: ``processSeed``. Every ``CredentialID`` keeps its hash by this
+  /// hasher, which is the one ``BreakerRegistry`` uses.
+  package static let process = CredentialHasher(seed: processSeed)
+
   /// The hash of `credential`; equal ids hash alike.
   @inlinable
-  package func hash(_ credential: CredentialID) -> UInt64 {
-    let fast = credential.rawValue.utf8.withContiguousStorageIfAvailable {
+  package func hash(_ credential: CredentialID) -> UInt64 { hash(text: credential.rawValue) }
+
+  /// The hash of an id's text; canonically equivalent texts hash alike.
+  @inlinable
+  package func hash(text: String) -> UInt64 {
+    let fast = text.utf8.withContiguousStorageIfAvailable {
       (bytes: UnsafeBufferPointer<UInt8>) -> UInt64? in
       let mixed = mix(UnsafeRawBufferPointer(bytes))
       return mixed.isASCII ? mixed.hash : nil
     }
     if let fast, let hash = fast { return hash }
-    return hashNonASCII(credential)
+    return hashNonASCII(text)
   }
 
   /// `hi ^ lo` of the 128-bit product: every input bit reaches the middle of the result.
@@ -74,9 +82,9 @@ package struct CredentialHasher: Sendable {
 
   /// Non-ASCII ids (and ids without contiguous UTF-8): see the type's comment.
   @usableFromInline
-  func hashNonASCII(_ credential: CredentialID) -> UInt64 {
+  func hashNonASCII(_ text: String) -> UInt64 {
     var ascii: [UInt8] = []
-    for scalar in credential.rawValue.unicodeScalars {
+    for scalar in text.unicodeScalars {
       switch scalar.value {
       case 0..<0x80: ascii.append(UInt8(truncatingIfNeeded: scalar.value))
       case 0x037E: ascii.append(0x3B)  // GREEK QUESTION MARK is canonically ";"
@@ -85,7 +93,7 @@ package struct CredentialHasher: Sendable {
       default:
         var hasher = Hasher()
         hasher.combine(seed)
-        hasher.combine(credential.rawValue)
+        hasher.combine(text)
         return UInt64(truncatingIfNeeded: hasher.finalize())
       }
     }

@@ -3,8 +3,8 @@
 /// the id compare.
 ///
 /// The key is not stored: it is the breaker's own ``CircuitBreaker/credential``, compared only
-/// when the stored 64-bit hash matches. Hashes come from the caller (``CredentialHasher`` in the
-/// registry, anything in tests), and a slot is empty when its stored hash is 0 (stored hashes
+/// when the stored 64-bit hash matches. Hashes come from the caller (the id's own registry hash,
+/// by ``CredentialHasher``, in the registry; anything in tests), and a slot is empty when its stored hash is 0 (stored hashes
 /// have bit 0 set). The home slot is the hash's top bits. Removal shifts later slots of the
 /// cluster back (no tombstones). The table doubles when an insert would take the load past 0.8,
 /// so after the first growth the load stays between 0.4 and 0.8: at most 60 bytes per entry.
