@@ -21,6 +21,11 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   public let credential: CredentialID
   /// The published mirror of the machine: written only under `machine`'s lock.
   @usableFromInline let word = Atomic<UInt64>(0)
+  /// A registry's last-use stamp for this breaker (its lookup tick), kept here rather than in
+  /// the registry's table because a lookup writes this cache line anyway (the retain of the
+  /// returned breaker), so the table's slots stay small. Written and read only under the
+  /// registry's lock; atomic (relaxed: a plain store) only so the class stays `Sendable`.
+  @usableFromInline let registryLastUse = Atomic<UInt64>(0)
   @usableFromInline let machine: Mutex<BreakerMachine<C.Instant>>
   @usableFromInline let environment: BreakerEnvironment<C>
 
