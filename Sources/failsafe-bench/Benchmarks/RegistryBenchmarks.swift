@@ -16,8 +16,8 @@ enum RegistryBenchmarks {
   }
 
   /// `breaker(for:)` on a registry of 100,000 existing breakers, cycling through every id:
-  /// each lookup lands on a different hash bucket, id and breaker, as on a server with 100,000
-  /// active credentials, so it pays cache misses (the table alone is megabytes). The cursor
+  /// each lookup lands on a different table slot and breaker, as on a server with 100,000
+  /// active credentials, so it pays cache misses (the table is over a megabyte). The cursor
   /// carries over between passes, so even a short `--iterations` run walks all ids.
   static let lookup = Benchmark(
     name: "registry.lookup",
@@ -36,7 +36,8 @@ enum RegistryBenchmarks {
     })
 
   /// `breaker(for:)` for one id, again and again, in the same registry of 100,000: the code's
-  /// own cost (hash, compare, lock) with the cache warm, as for a worker on one credential.
+  /// own cost (probe, compare, lock, retain) with the cache warm, as for a worker on one
+  /// credential.
   static let lookupHot = Benchmark(
     name: "registry.lookupHot",
     summary: "breaker(for:) for one id, repeatedly, in a registry of 100,000",
