@@ -57,8 +57,8 @@ public final class BreakerRegistry<C: Clock>: Sendable where C.Duration == Durat
   /// The breaker for `credential`, created closed on first use.
   ///
   /// The id carries its hash (see ``CredentialID``), so the lookup reads neither the id's text
-  /// nor hashes it; under the lock, one probe of the table and a last-use stamp in the slot it
-  /// read.
+  /// nor hashes it; under the lock, one probe of the table and a last-use stamp in the breaker
+  /// it returns.
   @inlinable
   public func breaker(for credential: CredentialID) -> Breaker {
     let hash = credential.registryHash

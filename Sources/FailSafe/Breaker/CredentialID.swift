@@ -12,8 +12,8 @@ public struct CredentialID: RawRepresentable, Sendable, Hashable, Codable, Compa
 {
   /// The id as text. Safe to log and persist.
   public let rawValue: String
-  /// `CredentialHasher(seed: CredentialHasher.processSeed).hash(rawValue)`: equal ids have
-  /// equal registry hashes (the hasher's invariant), so unequal hashes prove unequal ids.
+  /// `CredentialHasher.process.hash(text: rawValue)`: equal ids have equal registry hashes
+  /// (the hasher's invariant), so unequal hashes prove unequal ids.
   @usableFromInline let registryHash: UInt64
 
   /// Creates an id from a label the caller chose. Do not pass a secret: use ``fingerprint(of:)``.
