@@ -45,7 +45,7 @@ struct ExcerptRunBreakTests {
   }
 
   @Test func randomWordsOfLikelyBytes() {
-    var generator = SplitMix(state: 7)
+    var generator = SeededGenerator(state: 7)
     let likely: [UInt8] = [
       0x00, 0x09, 0x0A, 0x1F, 0x20, 0x20, 0x21, 0x41, 0x61, 0x7E, 0x7F, 0x80, 0xA0, 0xFF,
     ]
@@ -58,16 +58,4 @@ struct ExcerptRunBreakTests {
   }
 
   private static func runBreaks(_ bytes: [UInt8]) -> UInt64 { Evidence.runBreaks(word(bytes)) }
-
-  /// A small deterministic generator (SplitMix64).
-  private struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 }

@@ -35,7 +35,7 @@ struct StateDocumentReadingTests {
   }
 
   @Test func aNormalizedDocumentReadsBackExactlyWhateverItHeldInMemory() throws {
-    var generator = StateFuzzGenerator(seed: 42)
+    var generator = SeededGenerator(state: 42)
     func pick<T>(_ values: [T]) -> T { values[Int(generator.next() % UInt64(values.count))] }
     let dates: [Date] = [
       StateFixtures.at(0.000_4), StateFixtures.at(0.999_6), .distantPast, .distantFuture,
@@ -260,7 +260,7 @@ struct StateDocumentReadingTests {
   }
 
   @Test func randomBytesNeverCrashTheReader() {
-    var generator = StateFuzzGenerator(seed: 0x5EED)
+    var generator = SeededGenerator(state: 0x5EED)
     let alphabet = Array(#"{}[]":,.-+0123456789eEtrufalsn \"\\ abc"#.utf8)
     for _ in 0..<2_000 {
       let length = Int(generator.next() % 200)
@@ -306,18 +306,5 @@ struct StateDocumentReadingTests {
     #expect(document.credentials["dead-key"]?.status == .dead)
     #expect(document.credentials["probe"]?.status == .open)
     #expect(document.credentials["probe"]?.consecutiveFailures == 1)
-  }
-}
-
-/// A small deterministic generator for fuzzing.
-struct StateFuzzGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

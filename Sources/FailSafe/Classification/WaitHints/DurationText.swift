@@ -23,7 +23,7 @@ enum DurationText {
     // anything else (and a number `decimal` rejects) takes the general path.
     if end - start >= 2, text[end - 1] | 0x20 == UInt8(ascii: "s") {
       // Whole seconds ("38s"), at most 18 digits: `decimal` would return `Double(whole) +
-      // 0 / 1`, which is `Double(whole)` (finite, not negative), so it is returned directly.
+      // 0 / 1`, which is `Double(whole)`, so it is returned without calling it.
       var whole: UInt64 = 0
       var index = start
       while index < end - 1, text[index] &- 48 < 10 {
@@ -31,12 +31,11 @@ enum DurationText {
         index += 1
       }
       if index == end - 1, index - start <= 18 { return Double(whole) }
-    }
-    if end - start >= 2, text[end - 1] | 0x20 == UInt8(ascii: "s"),
-      text[start..<(end - 1)].allSatisfy({ $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }),
-      let number = decimal(text[start..<(end - 1)]), number.isFinite, number >= 0
-    {
-      return number
+      if text[start..<(end - 1)].allSatisfy({ $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }),
+        let number = decimal(text[start..<(end - 1)]), number.isFinite, number >= 0
+      {
+        return number
+      }
     }
     guard let (value, next) = components(text, from: start, end: end, spoken: true), next == end
     else { return nil }
