@@ -17,12 +17,14 @@ let package = Package(
     .target(name: "FailSafeCommands", dependencies: ["FailSafe", "FailSafeTesting"]),
     .executableTarget(name: "failsafe", dependencies: ["FailSafeCommands"]),
     .executableTarget(name: "failsafe-bench", dependencies: ["FailSafe"]),
-    .testTarget(name: "FailSafeTests", dependencies: ["FailSafe", "FailSafeTesting"]),
+    // Fixtures/ holds files the tests read by path (see its README), not sources.
+    .testTarget(
+      name: "FailSafeTests", dependencies: ["FailSafe", "FailSafeTesting"], exclude: ["Fixtures"]),
     // A child process for the state store's kill-during-write and two-process tests.
     .executableTarget(
       name: "FailSafeStateTestHelper", dependencies: ["FailSafe", "FailSafeTesting"],
       path: "Tests/FailSafeStateTestHelper"),
-    .testTarget(name: "FailSafeTestingTests", dependencies: ["FailSafeTesting"]),
+    .testTarget(name: "FailSafeTestingTests", dependencies: ["FailSafe", "FailSafeTesting"]),
     .testTarget(name: "FailSafeCommandsTests", dependencies: ["FailSafeCommands"]),
   ],
   swiftLanguageModes: [.v6]

@@ -59,8 +59,8 @@ case "save-loop":
     guard let stopAfterChunks = Int(arguments[3]), stopAfterChunks > 0 else {
       fail("STOP-AFTER-CHUNKS must be a positive whole number")
     }
-    let chunks = Mutex(0)
-    let saves = Mutex(0)
+    let chunks = SanitizerVisibleMutex(0)
+    let saves = SanitizerVisibleMutex(0)
     StateFileFaults.onChunkWritten { written, total in
       // The first save completes; the second stops with its temporary file part-written.
       if written == total { saves.withLock { $0 += 1 } }

@@ -23,16 +23,11 @@ enum Failures {
   }
 }
 
-/// Records every event a breaker emits.
-///
-/// It locks with `NSLock` (a pthread mutex) rather than `Mutex`, because ThreadSanitizer sees
-/// pthread hand-offs but not a contended `Mutex`'s kernel hand-off.
-final class EventRecorder: @unchecked Sendable {
-  // @unchecked: `recorded` is only touched while holding `lock`.
-  private let lock = NSLock()
-  private var recorded: [BreakerEvent<ManualClock.Instant>] = []
+/// Records every event a breaker emits, from any thread.
+final class EventRecorder: Sendable {
+  private let recorded = LockedValue<[BreakerEvent<ManualClock.Instant>]>([])
 
-  var events: [BreakerEvent<ManualClock.Instant>] { lock.withLock { recorded } }
+  var events: [BreakerEvent<ManualClock.Instant>] { recorded.value }
   var kinds: [BreakerEvent<ManualClock.Instant>.Kind] { events.map(\.kind) }
 
   /// `from -> to` of every transition, in order.
@@ -44,7 +39,7 @@ final class EventRecorder: @unchecked Sendable {
   }
 
   var observer: @Sendable (BreakerEvent<ManualClock.Instant>) -> Void {
-    { event in self.lock.withLock { self.recorded.append(event) } }
+    { event in self.recorded.withLock { $0.append(event) } }
   }
 }
 

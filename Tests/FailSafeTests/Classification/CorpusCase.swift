@@ -2,7 +2,7 @@ import FailSafe
 import Foundation
 import Testing
 
-/// One labelled case of the shared provider-error corpus.
+/// One labelled case of the provider-error development corpus.
 struct CorpusCase: CustomTestStringConvertible, Sendable {
   let id: String
   let status: Int
@@ -18,21 +18,20 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
       status: status, headers: HTTPHeaderFields(headers.map { ($0.key, $0.value) }), body: body)
   }
 
-  /// `<package root>/../shared/corpus/provider-errors-dev.jsonl`.
-  static let path: String = {
-    let file = URL(fileURLWithPath: #filePath)
-    let packageRoot = file.deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-    return packageRoot.path + "/../shared/corpus/provider-errors-dev.jsonl"
-  }()
+  /// The development corpus inside the repository (see `Fixtures/README.md`).
+  static var path: String {
+    get throws(TestFixtures.OutsideRepository) { try TestFixtures.path(TestFixtures.corpus) }
+  }
 
   enum LoadError: Error, CustomStringConvertible {
     case missing(String)
+    case outsideRepository(String)
     case invalid(line: Int, String)
 
     var description: String {
       switch self {
       case .missing(let path): "corpus file not found at \(path): the corpus test cannot run"
+      case .outsideRepository(let why): why
       case .invalid(let line, let why): "corpus line \(line) is invalid: \(why)"
       }
     }
@@ -40,6 +39,8 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
 
   /// Every case, or an error saying why the corpus could not be read.
   static func load() -> Result<[CorpusCase], LoadError> {
+    let path: String
+    do { path = try Self.path } catch { return .failure(.outsideRepository(error.description)) }
     guard let data = FileManager.default.contents(atPath: path) else {
       return .failure(.missing(path))
     }

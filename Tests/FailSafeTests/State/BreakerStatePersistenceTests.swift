@@ -1,7 +1,6 @@
 import FailSafe
 import FailSafeTesting
 import Foundation
-import Synchronization
 import Testing
 
 @Suite("breaker state persistence", .timeLimit(.minutes(1)))
@@ -22,15 +21,15 @@ struct BreakerStatePersistenceTests {
 
   /// A wall clock tests can move.
   final class MovableWallClock: Sendable {
-    private let date: Mutex<Date>
-    init(_ date: Date) { self.date = Mutex(date) }
+    private let date: LockedValue<Date>
+    init(_ date: Date) { self.date = LockedValue(date) }
     func advance(by seconds: Double) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
     var wallClock: WallClock { WallClock { self.date.withLock { $0 } } }
   }
 
   /// Problems a persistence reported.
   final class ProblemLog: Sendable {
-    private let entries = Mutex<[String]>([])
+    private let entries = LockedValue<[String]>([])
     func append(_ problem: String) { entries.withLock { $0.append(problem) } }
     var all: [String] { entries.withLock { $0 } }
   }

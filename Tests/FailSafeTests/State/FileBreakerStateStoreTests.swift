@@ -1,7 +1,6 @@
 import Dispatch
 import FailSafe
 import Foundation
-import Synchronization
 import Testing
 
 @Suite("file state store", .timeLimit(.minutes(1)))
@@ -204,7 +203,7 @@ struct FileBreakerStateStoreTests {
 
 /// Errors collected from several threads.
 final class LockedFailures: Sendable {
-  private let storage = Mutex<[String]>([])
+  private let storage = LockedValue<[String]>([])
   func record(_ failure: String) { storage.withLock { $0.append(failure) } }
   var all: [String] { storage.withLock { $0 } }
 }

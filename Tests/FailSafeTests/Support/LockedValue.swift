@@ -1,21 +1,20 @@
-import Foundation
+@testable import FailSafe
 
 /// A shared, lock-protected value that escaping test closures and server threads can capture.
 ///
-/// Built on `NSLock` rather than `Synchronization.Mutex`, whose Linux futex path
-/// ThreadSanitizer cannot see (it reports every guarded access as a race).
-final class LockedValue<Value: Sendable>: @unchecked Sendable {
-  // @unchecked: `storage` is only touched while `lock` is held.
-  private let lock = NSLock()
-  private var storage: Value
+/// Built on the library's `SanitizerVisibleMutex`: a plain `Synchronization.Mutex` hands a
+/// contended lock over in the kernel, which ThreadSanitizer cannot follow, so it would report
+/// every guarded access as a race. Every lock in the tests goes through this type.
+final class LockedValue<Value: Sendable>: Sendable {
+  private let storage: SanitizerVisibleMutex<Value>
 
-  init(_ value: Value) { storage = value }
+  init(_ value: Value) { storage = SanitizerVisibleMutex(value) }
 
   var value: Value { withLock { $0 } }
 
-  func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-    lock.lock()
-    defer { lock.unlock() }
-    return try body(&storage)
+  func withLock<Result, Failure: Error>(
+    _ body: (inout sending Value) throws(Failure) -> sending Result
+  ) throws(Failure) -> sending Result {
+    try storage.withLock(body)
   }
 }
