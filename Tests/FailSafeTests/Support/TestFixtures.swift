@@ -35,12 +35,27 @@ enum TestFixtures {
   /// The absolute path of `relativePath` under ``folder``, once it is known to stay inside the
   /// package root after `..` and symbolic links are resolved.
   static func path(_ relativePath: String) throws(OutsideRepository) -> String {
-    let resolved = folder.appendingPathComponent(relativePath)
-      .resolvingSymlinksInPath().standardizedFileURL.path
+    let resolved = resolvingLinks(folder.appendingPathComponent(relativePath).standardizedFileURL)
     let root = packageRoot.path.hasSuffix("/") ? packageRoot.path : packageRoot.path + "/"
     guard !relativePath.hasPrefix("/"), resolved.hasPrefix(root) else {
       throw OutsideRepository(requested: relativePath, resolved: resolved)
     }
     return resolved
+  }
+
+  /// `url` with `..` removed and every symbolic link of its longest existing prefix resolved:
+  /// Foundation resolves links only in a path that exists, and a missing fixture under a link
+  /// that points out must still be refused.
+  private static func resolvingLinks(_ url: URL) -> String {
+    var existing = url
+    var missing: [String] = []
+    while !FileManager.default.fileExists(atPath: existing.path), existing.pathComponents.count > 1
+    {
+      missing.insert(existing.lastPathComponent, at: 0)
+      existing.deleteLastPathComponent()
+    }
+    var resolved = existing.resolvingSymlinksInPath()
+    for component in missing { resolved.appendPathComponent(component) }
+    return resolved.standardizedFileURL.path
   }
 }

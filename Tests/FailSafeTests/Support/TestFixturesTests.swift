@@ -10,9 +10,17 @@ struct TestFixturesTests {
     #expect(FileManager.default.fileExists(atPath: path), "\(fixture) is missing from \(path)")
   }
 
-  @Test(arguments: ["../x", "corpus/../../../../x", "/etc/hosts", "../../../../../outside/corpus"])
+  // The fixtures folder is three levels below the package root.
+  @Test(arguments: [
+    "../../../../x", "corpus/../../../../../x", "/etc/hosts", "../../../../outside/c",
+  ])
   func aPathThatLeavesThePackageRootIsRefused(_ fixture: String) {
     #expect(throws: TestFixtures.OutsideRepository.self) { try TestFixtures.path(fixture) }
+  }
+
+  @Test func aPathThatClimbsButStaysInsideIsAccepted() throws {
+    let path = try TestFixtures.path("../../../Package.swift")
+    #expect(path == TestFixtures.packageRoot.appendingPathComponent("Package.swift").path)
   }
 
   @Test func aSymbolicLinkPointingOutIsRefused() throws {
