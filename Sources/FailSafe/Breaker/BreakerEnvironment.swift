@@ -7,6 +7,8 @@ final class BreakerEnvironment<C: Clock>: Sendable where C.Duration == Duration 
   @usableFromInline let policy: BreakerPolicy
   @usableFromInline let hub: BreakerEventHub<C.Instant>
   @usableFromInline let origin: BreakerOrigin<C.Instant>
+  /// Reports state changes to pools waiting for a usable credential.
+  @usableFromInline let changes = BreakerChangeSignal()
 
   @usableFromInline
   init(clock: C, policy: BreakerPolicy, observer: (@Sendable (BreakerEvent<C.Instant>) -> Void)?) {

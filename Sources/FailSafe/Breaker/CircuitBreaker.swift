@@ -164,7 +164,12 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   @inlinable
   public func recordCancellation(_ permit: BreakerPermit) {
     guard permit.isProbe else { return }
-    locked { machine in machine.recordCancellation(permit) }
+    let state = locked { machine in
+      machine.recordCancellation(permit)
+      return machine.state
+    }
+    // The probe's slot is free again: a waiting caller may take it.
+    environment.changes.report(credential, state)
   }
 
   // MARK: Queries
@@ -275,8 +280,13 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
     var events = EventBuffer<C.Instant>(
       isEnabled: environment.hub.isListening, credential: credential,
       origin: environment.origin)
-    let result = locked { machine in body(&machine, &events) }
+    let (result, change) = locked { machine -> (Result, BreakerState?) in
+      let before = machine.state
+      let result = body(&machine, &events)
+      return (result, machine.state == before ? nil : machine.state)
+    }
     environment.hub.deliver(events.events)
+    if let change { environment.changes.report(credential, change) }
     return result
   }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Several credentials for one provider, each behind its own ``CircuitBreaker``, handed out
 /// one per attempt.
 ///
@@ -8,6 +10,14 @@
 ///
 /// With ``CredentialRefreshing``, an `unauthorized` credential is refreshed single-flight: one
 /// refresh however many callers were rejected, every caller gets the fresh value.
+///
+/// With ``CredentialSourcing``, a credential that is dead or paused is read again from its
+/// ``CredentialSource`` every ``CredentialSourcing/checkInterval``; a changed value is installed
+/// as ``replace(_:with:)`` does, without a restart.
+///
+/// ``waitUntilUsable(deadline:)`` suspends until a credential can take a call, woken by the
+/// change itself (a replacement, a revive adopted from shared state, a resume, a cooldown's
+/// end), in batches no larger than the credentials can take.
 ///
 /// Credential values stay inside the pool: only ``CredentialID``s appear in errors and events.
 public final class CredentialPool<Credential: Sendable & Equatable, C: Clock>: Sendable
@@ -24,10 +34,19 @@ where C.Duration == Duration {
     var lastFailure: [C.Instant?]
     /// The current values of credentials that are not refreshable, by member index.
     var values: [Credential]
+    /// Whether the task that reads the credential sources again is running.
+    var watchingSources = false
   }
+
+  /// How many waiters one closed credential wakes at once; a due probe wakes one.
+  static var wakeBatchPerClosedCredential: Int { 16 }
 
   private let members: [Member]
   private let state: SanitizerVisibleMutex<State>
+  private let waiters: CredentialWaitQueue<C>
+  private let changeListener = Atomic<UInt64>(0)
+  /// Where changed credential values are read from, or `nil` for fixed values.
+  public let sourcing: CredentialSourcing<Credential>?
   /// How the next credential is picked.
   public let selection: CredentialSelection
   /// The registry holding the credentials' breakers.
@@ -40,12 +59,14 @@ where C.Duration == Duration {
   ///   - registry: where each credential's breaker lives; its clock is the pool's clock.
   ///   - selection: how to pick among usable credentials.
   ///   - refreshing: how to refresh `unauthorized` credentials, or `nil` to pause them instead.
+  ///   - sourcing: where to read changed values of dead or paused credentials, or `nil`.
   /// - Throws: ``CredentialPoolError`` for an empty list or a repeated id.
   public init(
     _ credentials: [(id: CredentialID, credential: Credential)],
     registry: BreakerRegistry<C>,
     selection: CredentialSelection = .roundRobin,
-    refreshing: CredentialRefreshing<Credential>? = nil
+    refreshing: CredentialRefreshing<Credential>? = nil,
+    sourcing: CredentialSourcing<Credential>? = nil
   ) throws(CredentialPoolError) {
     guard !credentials.isEmpty else { throw .empty }
     var seen = Set<CredentialID>()
@@ -66,6 +87,16 @@ where C.Duration == Duration {
         values: credentials.map(\.credential)))
     self.selection = selection
     self.registry = registry
+    self.sourcing = sourcing
+    self.waiters = CredentialWaitQueue(clock: clock)
+    let token = registry.environment.changes.add { [weak self] id, state in
+      self?.breakerChanged(id, to: state)
+    }
+    changeListener.store(token, ordering: .relaxed)
+  }
+
+  deinit {
+    registry.environment.changes.remove(changeListener.load(ordering: .relaxed))
   }
 
   /// Creates a pool from a literal list of ids and values, in round-robin order:
@@ -76,20 +107,23 @@ where C.Duration == Duration {
     _ credentials: KeyValuePairs<CredentialID, Credential>,
     registry: BreakerRegistry<C>,
     selection: CredentialSelection = .roundRobin,
-    refreshing: CredentialRefreshing<Credential>? = nil
+    refreshing: CredentialRefreshing<Credential>? = nil,
+    sourcing: CredentialSourcing<Credential>? = nil
   ) throws(CredentialPoolError) {
     try self.init(
       credentials.map { (id: $0.key, credential: $0.value) }, registry: registry,
-      selection: selection, refreshing: refreshing)
+      selection: selection, refreshing: refreshing, sourcing: sourcing)
   }
 
   /// Creates a pool of one credential.
   public convenience init(
     id: CredentialID, credential: Credential, registry: BreakerRegistry<C>,
-    refreshing: CredentialRefreshing<Credential>? = nil
+    refreshing: CredentialRefreshing<Credential>? = nil,
+    sourcing: CredentialSourcing<Credential>? = nil
   ) {
     // One credential can be neither empty nor duplicated.
-    try! self.init([(id, credential)], registry: registry, refreshing: refreshing)
+    try! self.init(
+      [(id, credential)], registry: registry, refreshing: refreshing, sourcing: sourcing)
   }
 
   /// The clock every breaker of the pool reads.
@@ -113,6 +147,9 @@ where C.Duration == Duration {
     state.withLock { $0.values[index] = credential }
     member.refresher?.replace(with: credential)
     member.breaker.credentialReplaced()
+    // The breaker's change woke waiters only if its state changed; a replaced refresher alone
+    // (breaker already closed) may have made the credential usable too.
+    wakeWaiters()
     return true
   }
 
@@ -121,7 +158,168 @@ where C.Duration == Duration {
   public func resume(_ id: CredentialID) -> Bool {
     guard let member = members.first(where: { $0.id == id }) else { return false }
     member.refresher?.resume()
-    return member.breaker.resume()
+    let resumed = member.breaker.resume()
+    wakeWaiters()
+    return resumed
+  }
+
+  // MARK: Waiting for a usable credential
+
+  /// Suspends until some credential can take a call now, or `deadline` passes.
+  ///
+  /// Woken by the change, not by polling: ``replace(_:with:)``, ``resume(_:)``, a revive or
+  /// reset adopted from shared state, a probe that succeeded or was given back, a changed value
+  /// read from the ``sourcing`` source, and the end of the earliest cooldown. Waiters wake first
+  /// come first served, at most ``wakeBatchPerClosedCredential`` per closed credential and one
+  /// for a due half-open probe; each that finds a credential still usable wakes the next, and
+  /// each that finds none waits again. Waiting costs no CPU and no timer per waiter.
+  ///
+  /// While anyone waits for a dead or paused credential, its source (if any) is read every
+  /// ``CredentialSourcing/checkInterval``.
+  ///
+  /// - Throws: ``CredentialWaitError/cancelled`` as soon as the task is cancelled;
+  ///   ``CredentialWaitError/deadlineReached`` when `deadline` passes first.
+  public func waitUntilUsable(deadline: C.Instant? = nil) async throws(CredentialWaitError) {
+    while true {
+      if Task.isCancelled { throw .cancelled }
+      let (usable, reopenAt) = usability()
+      if usable {
+        wakeNextIfClosed()
+        return
+      }
+      switch await waitForChange(deadline: deadline, reopenAt: reopenAt) {
+      case .woken: continue
+      case .timedOut: throw .deadlineReached
+      case .cancelled: throw .cancelled
+      }
+    }
+  }
+
+  /// How many tasks are waiting in ``waitUntilUsable(deadline:)`` or in an executor call.
+  public var waitingCount: Int { waiters.count }
+
+  /// Suspends until a change may have made a credential usable (see ``waitUntilUsable(deadline:)``),
+  /// `deadline` passes, or the task is cancelled; `reopenAt` is the earliest cooldown end known.
+  func waitForChange(deadline: C.Instant?, reopenAt: C.Instant?) async -> CredentialWaitQueue<C>.Wake {
+    watchSourcesIfNeeded()
+    return await waiters.wait(deadline: deadline, reopenAt: reopenAt)
+  }
+
+  /// Passes the wake on after a woken waiter found a credential usable, while the credentials
+  /// can take more callers (a closed one can; a half-open probe cannot).
+  func wakeNextIfClosed() {
+    guard waiters.count > 0, members.contains(where: { $0.breaker.state == .closed }) else { return }
+    waiters.wake(1)
+  }
+
+  /// Whether any credential admits a call now, and otherwise the earliest cooldown end.
+  private func usability() -> (usable: Bool, reopenAt: C.Instant?) {
+    var earliest: C.Instant?
+    for member in members {
+      switch member.breaker.availability() {
+      case .available: return (true, nil)
+      case .dead: continue
+      case .unavailable(let until, _):
+        if let until { earliest = min(earliest ?? until, until) }
+      }
+    }
+    return (false, earliest)
+  }
+
+  /// Wakes as many waiters as the credentials can take now.
+  private func wakeWaiters() {
+    guard waiters.count > 0 else { return }
+    var capacity = 0
+    for member in members {
+      if member.breaker.state == .closed {
+        capacity += Self.wakeBatchPerClosedCredential
+      } else if member.breaker.availability() == .available {
+        capacity += 1
+      }
+    }
+    waiters.wake(capacity)
+  }
+
+  /// A breaker of the registry changed state.
+  private func breakerChanged(_ id: CredentialID, to state: BreakerState) {
+    guard members.contains(where: { $0.id == id }) else { return }
+    switch state {
+    case .closed, .halfOpen: wakeWaiters()
+    case .dead, .paused: watchSourcesIfNeeded()
+    case .open, .suspended: break
+    }
+  }
+
+  // MARK: Reading changed credentials
+
+  /// Reads the source of every dead or paused credential once and installs each value that
+  /// differs from the one in use, as ``replace(_:with:)`` does. A source that cannot be read, or
+  /// gives the same value, changes nothing; problems go to ``CredentialSourcing/onProblem``.
+  ///
+  /// The pool calls this on its own every ``CredentialSourcing/checkInterval`` while a
+  /// credential is dead or paused; call it to look at once (say on `SIGHUP`).
+  ///
+  /// - Returns: the ids whose value was replaced.
+  @discardableResult
+  public func checkSources() async -> [CredentialID] {
+    guard let sourcing else { return [] }
+    var replaced: [CredentialID] = []
+    for index in members.indices where needsSourceCheck(index) {
+      let id = members[index].id
+      let value: Credential
+      do {
+        value = try await sourcing.source.read(id)
+      } catch {
+        sourcing.onProblem?(id, error)
+        continue
+      }
+      guard value != current(index) else { continue }
+      replace(id, with: value)
+      replaced.append(id)
+    }
+    return replaced
+  }
+
+  /// Whether member `index` is unusable until its value changes: dead, or paused.
+  private func needsSourceCheck(_ index: Int) -> Bool {
+    let member = members[index]
+    switch member.breaker.state {
+    case .dead, .paused: return true
+    case .closed, .open, .halfOpen, .suspended: break
+    }
+    switch member.refresher?.status {
+    case .dead, .paused: return true
+    case .usable, nil: return false
+    }
+  }
+
+  /// Starts the task that reads the sources again, if there are sources, a credential that
+  /// needs them, and no such task yet. It ends once no credential needs them.
+  private func watchSourcesIfNeeded() {
+    guard let sourcing, members.indices.contains(where: needsSourceCheck) else { return }
+    let start = state.withLock { state -> Bool in
+      if state.watchingSources { return false }
+      state.watchingSources = true
+      return true
+    }
+    guard start else { return }
+    let clock = clock
+    let interval = sourcing.checkInterval
+    Task { [weak self] in
+      while true {
+        do {
+          try await clock.sleep(for: interval)
+        } catch {
+          break
+        }
+        guard let pool = self else { return }
+        await pool.checkSources()
+        guard pool.members.indices.contains(where: pool.needsSourceCheck) else { break }
+      }
+      self?.state.withLock { $0.watchingSources = false }
+      // A credential that died as the task ended must not go unwatched.
+      self?.watchSourcesIfNeeded()
+    }
   }
 
   /// Picks a credential whose breaker admits a call now, skipping `excluded` ids.

@@ -2,9 +2,6 @@
 struct RetryCall<C: Clock> where C.Duration == Duration {
   let deadlineAt: C.Instant?
   let credentialWait: Duration
-  /// How long to wait before looking again when no credential is usable and nobody knows until
-  /// when: the backoff's base, at least 100 ms so that looking again cannot spin.
-  let pollInterval: Duration
   var attempts = 0
   var retryableSends = 0
   var excluded = Set<CredentialID>()
@@ -14,13 +11,14 @@ struct RetryCall<C: Clock> where C.Duration == Duration {
   var waited: Duration = .zero
   /// Set after a retry's backoff: the next lease may wait once for a breaker to reopen.
   var awaitsRetry = false
+  /// Set when the call was woken from waiting for a credential: its next lease passes the wake on.
+  var wasWoken = false
   var first: AttemptFailure?
   var last: AttemptFailure?
 
   init(start: C.Instant, configuration: RetryConfiguration) {
     deadlineAt = configuration.effectiveDeadline.map { start.advanced(by: $0) }
     credentialWait = configuration.effectiveCredentialWait
-    pollInterval = max(configuration.backoff.base, .milliseconds(100))
   }
 
   func isPastDeadline(_ now: C.Instant) -> Bool { deadlineAt.map { now >= $0 } ?? false }
@@ -39,14 +37,14 @@ struct RetryCall<C: Clock> where C.Duration == Duration {
     return until
   }
 
-  /// The instant to wake up and look for a credential again, or `nil` to stop now.
-  func credentialWaitTarget(until: C.Instant?, now: C.Instant) -> C.Instant? {
+  /// The latest instant a wait for a credential may last until: what is left of the credential
+  /// wait, and no later than the deadline; `nil` when nothing is left.
+  func credentialWaitLimit(now: C.Instant) -> C.Instant? {
     let allowance = credentialWait - waited
     guard allowance > .zero else { return nil }
-    var target = until ?? now.advanced(by: pollInterval)
-    if target <= now { target = now.advanced(by: pollInterval) }
-    guard now.duration(to: target) <= allowance, !wouldPassDeadline(target) else { return nil }
-    return target
+    var limit = now.advanced(by: allowance)
+    if let deadlineAt { limit = min(limit, deadlineAt) }
+    return limit > now ? limit : nil
   }
 
   mutating func record(_ classification: Classification, error: (any Error)?, on id: CredentialID) {

@@ -22,9 +22,17 @@ public struct RetryConfiguration: Sendable, Hashable {
   /// The wait before retry `n` (`n >= 1`) when the provider gave none:
   /// `backoff.cooldown(forStreak: n)` with its jitter. A provider's wait replaces it.
   public var backoff: BackoffPolicy
-  /// How long a call may wait, in total, for a credential when none is usable. Zero (the
-  /// default) fails at once with the earliest instant one becomes usable.
+  /// How long a call may wait, in total, for a credential when none is usable (all open,
+  /// paused, suspended or dead). Zero (the default) stops at once with a ``RetryFailure`` whose
+  /// ``RetryFailure/jobAction`` is ``JobAction/hold(until:)``. Otherwise the call waits for the
+  /// pool to report a usable credential (``CredentialPool/waitUntilUsable(deadline:)``: woken by
+  /// a replacement, a revive, a resume or a cooldown's end, never by polling) and goes on; use
+  /// ``untilUsable`` to hold the call for as long as it takes (the ``deadline`` still applies).
   public var credentialWait: Duration
+
+  /// A ``credentialWait`` with no practical end (100 years): the call holds until a credential
+  /// is usable, it is cancelled, or its ``deadline`` passes.
+  public static let untilUsable: Duration = BreakerPolicy.maximumDuration
 
   /// Creates a configuration. The defaults: 4 attempts, no deadline, no attempt timeout,
   /// backoff 1 s doubling to 30 s with equal jitter, no waiting for credentials.

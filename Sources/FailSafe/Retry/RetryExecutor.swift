@@ -11,11 +11,14 @@
 /// | `retryable` | failure counted | retries after the provider's wait or the backoff, spending an attempt; or, if this credential's breaker opened and another is usable, moves there at once without spending one; either way paid from the budget |
 /// | cancelled | neutral | stops: ``RetryStopReason/cancelled`` |
 ///
-/// No credential is ever sent once its breaker rejects it. When no credential is usable the
-/// call stops at once with the earliest instant one becomes usable (or waits up to
-/// ``RetryConfiguration/credentialWait`` for it); a retry whose backoff ended before the
-/// breaker reopens waits for the reopening instead, once, if the deadline allows. Every wait honours cancellation at once, and
-/// no wait or attempt runs past ``RetryConfiguration/deadline``.
+/// No credential is ever sent once its breaker rejects it. When no credential is usable (every
+/// one open, paused, suspended or dead) the call stops at once with the earliest instant one
+/// becomes usable, and ``RetryFailure/jobAction`` says to hold the job; or, with a
+/// ``RetryConfiguration/credentialWait``, it waits for the pool to report a usable credential
+/// (a replacement, a revive, a cooldown's end: see ``CredentialPool/waitUntilUsable(deadline:)``)
+/// and goes on. A retry whose backoff ended before the breaker reopens waits for the reopening
+/// instead, once, if the deadline allows. Every wait honours cancellation at once, and no wait
+/// or attempt runs past ``RetryConfiguration/deadline``.
 ///
 /// One executor serves every caller of a service: share it, so its budget and its pool's
 /// breakers see all the traffic. Time comes from the pool's clock only.
@@ -90,20 +93,24 @@ where C.Duration == Duration {
         switch pool.lease(excluding: call.excluded) {
         case .leased(let leased):
           lease = leased
+          // A waiter woken for this lease passes the wake on while credentials have room.
+          if call.wasWoken {
+            call.wasWoken = false
+            pool.wakeNextIfClosed()
+          }
         case .allDead:
-          throw call.stop(.credentialDead)
+          try await waitForCredential(reopenAt: nil, call: &call) { .credentialDead }
+          continue
         case .unavailable(let until):
-          let now = clock.now
-          if let reopen = call.retryReopenTarget(until: until, now: now) {
+          if let reopen = call.retryReopenTarget(until: until, now: clock.now) {
             // A retry waits for the breaker that stopped it, once, like any other backoff.
             call.awaitsRetry = false
-            try await sleep(until: reopen, call: &call, waitingForCredential: false)
+            try await sleep(until: reopen, call: &call)
             continue
           }
-          guard let wakeAt = call.credentialWaitTarget(until: until, now: now) else {
-            throw call.stop(.credentialsUnavailable(until: until))
+          try await waitForCredential(reopenAt: until, call: &call) {
+            .credentialsUnavailable(until: until)
           }
-          try await sleep(until: wakeAt, call: &call, waitingForCredential: true)
           continue
         }
       }
@@ -186,7 +193,7 @@ where C.Duration == Duration {
         call.withdrawal = withdrawal
       }
       if let immediate { return immediate }
-      try await sleep(until: now.advanced(by: wait), call: &call, waitingForCredential: false)
+      try await sleep(until: now.advanced(by: wait), call: &call)
       call.awaitsRetry = true
       return nil
     }
@@ -203,16 +210,32 @@ where C.Duration == Duration {
   }
 
   /// Sleeps until `wakeAt`; cancellation ends the call at once.
-  private func sleep(
-    until wakeAt: C.Instant, call: inout RetryCall<C>, waitingForCredential: Bool
-  ) async throws(Failure) {
-    let before = clock.now
+  private func sleep(until wakeAt: C.Instant, call: inout RetryCall<C>) async throws(Failure) {
     do {
       try await clock.sleep(until: wakeAt, tolerance: nil)
     } catch {
       throw call.stop(.cancelled)
     }
-    if waitingForCredential { call.waited += before.duration(to: clock.now) }
+  }
+
+  /// Waits, within what is left of ``RetryConfiguration/credentialWait`` and the deadline, for
+  /// the pool to report a change that may have made a credential usable (see
+  /// ``CredentialPool/waitUntilUsable(deadline:)``), then returns so the call leases again.
+  /// Stops with `unusable()` when no wait is allowed or the allowance runs out, and with
+  /// ``RetryStopReason/cancelled`` at once on cancellation.
+  private func waitForCredential(
+    reopenAt: C.Instant?, call: inout RetryCall<C>,
+    unusable: () -> RetryStopReason<C.Instant>
+  ) async throws(Failure) {
+    let before = clock.now
+    guard let limit = call.credentialWaitLimit(now: before) else { throw call.stop(unusable()) }
+    let wake = await pool.waitForChange(deadline: limit, reopenAt: reopenAt)
+    call.waited += before.duration(to: clock.now)
+    switch wake {
+    case .woken: call.wasWoken = true
+    case .timedOut: throw call.stop(unusable())
+    case .cancelled: throw call.stop(.cancelled)
+    }
   }
 
   /// Runs one attempt, bounded by the attempt timeout and the deadline.

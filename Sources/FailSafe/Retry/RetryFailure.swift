@@ -28,6 +28,23 @@ public struct RetryFailure<Instant: InstantProtocol>: Error, CustomStringConvert
     return nil
   }
 
+  /// What the worker should do with the job: fail it only when its request can never
+  /// succeed; hold it while no credential is usable; otherwise keep it and try again later.
+  ///
+  /// | reason | action |
+  /// |---|---|
+  /// | ``RetryStopReason/fatal`` | ``JobAction/fail`` |
+  /// | ``RetryStopReason/credentialDead``, ``RetryStopReason/credentialsUnavailable(until:)`` | ``JobAction/hold(until:)`` |
+  /// | attempts, deadline or budget exhausted, cancelled | ``JobAction/retryLater`` |
+  public var jobAction: JobAction<Instant> {
+    switch reason {
+    case .fatal: return .fail
+    case .credentialDead: return .hold(until: nil)
+    case .credentialsUnavailable(let until): return .hold(until: until)
+    case .attemptsExhausted, .deadlineExceeded, .budgetExhausted, .cancelled: return .retryLater
+    }
+  }
+
   /// The reason, the attempt count and the last failure; safe to log.
   public var description: String {
     var text = "stopped: \(reason) after \(attempts) attempt\(attempts == 1 ? "" : "s")"
