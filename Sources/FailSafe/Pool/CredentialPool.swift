@@ -200,7 +200,9 @@ where C.Duration == Duration {
 
   /// Suspends until a change may have made a credential usable (see ``waitUntilUsable(deadline:)``),
   /// `deadline` passes, or the task is cancelled; `reopenAt` is the earliest cooldown end known.
-  func waitForChange(deadline: C.Instant?, reopenAt: C.Instant?) async -> CredentialWaitQueue<C>.Wake {
+  func waitForChange(deadline: C.Instant?, reopenAt: C.Instant?) async
+    -> CredentialWaitQueue<C>.Wake
+  {
     watchSourcesIfNeeded()
     return await waiters.wait(deadline: deadline, reopenAt: reopenAt)
   }
@@ -208,7 +210,9 @@ where C.Duration == Duration {
   /// Passes the wake on after a woken waiter found a credential usable, while the credentials
   /// can take more callers (a closed one can; a half-open probe cannot).
   func wakeNextIfClosed() {
-    guard waiters.count > 0, members.contains(where: { $0.breaker.state == .closed }) else { return }
+    guard waiters.count > 0, members.contains(where: { $0.breaker.state == .closed }) else {
+      return
+    }
     waiters.wake(1)
   }
 

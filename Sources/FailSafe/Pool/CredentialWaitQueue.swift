@@ -59,7 +59,9 @@ final class CredentialWaitQueue<C: Clock>: Sendable where C.Duration == Duration
           if let deadline, clock.now >= deadline { return .timedOut }
           state.waiters[id] = Waiter(continuation: continuation, deadline: deadline)
           state.order.append(id)
-          if let deadline { state.earliestDeadline = min(state.earliestDeadline ?? deadline, deadline) }
+          if let deadline {
+            state.earliestDeadline = min(state.earliestDeadline ?? deadline, deadline)
+          }
           if let reopenAt { state.reopenAt = min(state.reopenAt ?? reopenAt, reopenAt) }
           return nil
         }
@@ -70,7 +72,11 @@ final class CredentialWaitQueue<C: Clock>: Sendable where C.Duration == Duration
         }
       }
     } onCancel: {
-      let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+      let waiter = state.withLock { state in
+        let waiter = state.waiters.removeValue(forKey: id)
+        Self.silenceIfEmpty(&state)
+        return waiter
+      }
       waiter?.continuation.resume(returning: .cancelled)
     }
   }
@@ -86,9 +92,19 @@ final class CredentialWaitQueue<C: Clock>: Sendable where C.Duration == Duration
         if let waiter = state.waiters.removeValue(forKey: id) { woken.append(waiter) }
       }
       Self.compact(&state)
+      Self.silenceIfEmpty(&state)
       return woken
     }
     for waiter in woken { waiter.continuation.resume(returning: .woken) }
+  }
+
+  /// With nobody waiting, nothing is due: the alarm stops, so an idle pool holds no timer.
+  private static func silenceIfEmpty(_ state: inout State) {
+    guard state.waiters.isEmpty else { return }
+    state.alarm?.task.cancel()
+    state.alarm = nil
+    state.earliestDeadline = nil
+    state.reopenAt = nil
   }
 
   /// Drops the consumed front of `order` once it is most of the array, so it stays bounded.
@@ -145,6 +161,7 @@ final class CredentialWaitQueue<C: Clock>: Sendable where C.Duration == Duration
         state.earliestDeadline = nextDeadline
         Self.compact(&state)
       }
+      defer { Self.silenceIfEmpty(&state) }
       var reopenDue = false
       if let reopenAt = state.reopenAt, reopenAt <= now {
         state.reopenAt = nil

@@ -221,14 +221,17 @@ where C.Duration == Duration {
   /// Waits, within what is left of ``RetryConfiguration/credentialWait`` and the deadline, for
   /// the pool to report a change that may have made a credential usable (see
   /// ``CredentialPool/waitUntilUsable(deadline:)``), then returns so the call leases again.
-  /// Stops with `unusable()` when no wait is allowed or the allowance runs out, and with
+  /// Stops with `unusable()` when no wait is allowed, the allowance runs out, or the earliest
+  /// known cooldown end (`reopenAt`) lies past the allowance; and with
   /// ``RetryStopReason/cancelled`` at once on cancellation.
   private func waitForCredential(
     reopenAt: C.Instant?, call: inout RetryCall<C>,
     unusable: () -> RetryStopReason<C.Instant>
   ) async throws(Failure) {
     let before = clock.now
-    guard let limit = call.credentialWaitLimit(now: before) else { throw call.stop(unusable()) }
+    // A cooldown known to end past the allowance will not end in time: stop now, not later.
+    guard let limit = call.credentialWaitLimit(now: before), reopenAt.map({ $0 <= limit }) ?? true
+    else { throw call.stop(unusable()) }
     let wake = await pool.waitForChange(deadline: limit, reopenAt: reopenAt)
     call.waited += before.duration(to: clock.now)
     switch wake {
