@@ -7,7 +7,7 @@ struct SimulationTable {
 
   private static let headers = [
     "scenario", "worker", "requests", "failed", "after dead", "jobs done", "jobs failed",
-    "queued", "lost", "recovery", "virtual", "real",
+    "queued", "held peak", "lost", "recovery", "virtual", "real",
   ]
 
   var text: String {
@@ -20,7 +20,7 @@ struct SimulationTable {
           index == 0 ? outcome.scenario : "", run.worker, report.upstreamRequests.groupedDigits,
           report.failedUpstreamRequests.groupedDigits, report.requestsAfterDead.groupedDigits,
           report.jobsCompleted.groupedDigits, report.jobsFailed.groupedDigits,
-          report.jobsQueued.groupedDigits,
+          report.jobsQueued.groupedDigits, report.heldJobsPeak.groupedDigits,
           report.jobsLost.groupedDigits, report.recoverySeconds.map(duration) ?? "-",
           duration(report.virtualSeconds), String(format1(report.realSeconds)) + " s",
         ])
@@ -57,8 +57,9 @@ struct SimulationTable {
 
       requests: upstream requests sent; failed: answered with an error; after dead: sent with a
       key after an answer had shown it dead; queued: jobs still waiting at the end (kept, not
-      lost); lost: jobs taken and never accounted for; recovery: from the upstream's recovery to
-      the first success.
+      lost); held peak: the most jobs waiting at once (arrived, not yet done or failed); lost:
+      jobs taken and never accounted for; recovery: from the upstream's recovery to the first
+      success.
 
       """
     return text

@@ -198,6 +198,13 @@ where C.Duration == Duration {
   /// How many tasks are waiting in ``waitUntilUsable(deadline:)`` or in an executor call.
   public var waitingCount: Int { waiters.count }
 
+  /// How many of the pool's own tasks are running or asleep on its clock: the source watcher
+  /// and the waiters' alarm. A virtual-time runner waits for them to sleep before it moves the
+  /// clock on, as it does for its sessions.
+  package var backgroundTaskCount: Int {
+    (state.withLock { $0.watchingSources } ? 1 : 0) + (waiters.hasAlarm ? 1 : 0)
+  }
+
   /// Suspends until a change may have made a credential usable (see ``waitUntilUsable(deadline:)``),
   /// `deadline` passes, or the task is cancelled; `reopenAt` is the earliest cooldown end known.
   func waitForChange(deadline: C.Instant?, reopenAt: C.Instant?) async

@@ -43,6 +43,9 @@ final class CredentialWaitQueue<C: Clock>: Sendable where C.Duration == Duration
   /// How many tasks are waiting.
   var count: Int { state.withLock { $0.waiters.count } }
 
+  /// Whether the alarm task is set (asleep until its instant, or running).
+  var hasAlarm: Bool { state.withLock { $0.alarm != nil } }
+
   /// Suspends until woken, until `deadline`, or until the task is cancelled. `reopenAt`, when
   /// known, is when a credential's cooldown ends: the queue's alarm wakes waiters then.
   func wait(deadline: C.Instant?, reopenAt: C.Instant?) async -> Wake {

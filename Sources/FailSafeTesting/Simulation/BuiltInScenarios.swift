@@ -17,12 +17,15 @@ extension SimulationScenario {
   private static let hour = Duration.seconds(3_600)
   private static let day = Duration.seconds(86_400)
 
-  /// `dead-key`: a Gemini key expires (`400 API_KEY_INVALID`) and stays dead for six days.
+  /// `dead-key`: a Gemini key expires (`400 API_KEY_INVALID`); on day 5 the operator puts a new
+  /// key in the key source.
   ///
   /// 13 sessions, all working when the key expires, then each working a shift of 1.5 to
   /// 3.5 hours a day at a random hour (drawn from `seed`); 1,000 jobs are queued when the key
-  /// expires and 24,000 more arrive over the six days. The naive worker crashes on the error
-  /// and restarts 4 to 14 seconds later.
+  /// expires and 24,000 more arrive over the six days. The new key is in place 15 minutes into
+  /// day 5's first shift, so sessions are working then and after; the upstream accepts it from
+  /// then on. The naive worker crashes on the error and restarts 4 to 14 seconds later, reading
+  /// the key again at each start.
   public static func deadKey(seed: UInt64 = 2_026) -> SimulationScenario {
     let sessions = 13
     var random = SimulationRandom(seed: seed, stream: -1)
@@ -38,16 +41,22 @@ extension SimulationScenario {
       shifts.append(days)
     }
     let key = "gemini-key"
+    let replacedAt = shifts.map { $0[4].lowerBound }.min()! + .seconds(15 * 60)
     return SimulationScenario(
       name: "dead-key",
-      summary: "a Gemini key expires (400 API_KEY_INVALID) for 6 days; 13 sessions; 25,000 jobs",
+      summary:
+        "a Gemini key expires (400 API_KEY_INVALID); replaced on day 5; 13 sessions; 25,000 jobs",
       duration: day * 6, shifts: shifts,
       jobs: JobSchedule(initialBacklog: 1_000, arrivals: 24_000, over: .zero..<(day * 6)),
       script: UpstreamScript(
         rules: [
-          .init(window: .zero..<(day * 7), responses: [ProviderResponses.geminiAPIKeyInvalid])
-        ]),
+          .init(
+            credential: key, window: .zero..<(day * 7),
+            responses: [ProviderResponses.geminiAPIKeyInvalid])
+        ],
+        recovery: replacedAt),
       credentials: [key],
+      keyChanges: [SimulationKeyChange(at: replacedAt, credential: key, value: "gemini-key-2")],
       makeNaiveWorker: { NaiveWorker(behaviour: .init(credentials: [key]), environment: $0) },
       makeFailSafeWorker: { FailSafeWorker(credentials: [key], environment: $0) })
   }

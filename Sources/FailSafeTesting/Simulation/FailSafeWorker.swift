@@ -9,13 +9,19 @@ import Synchronization
 /// retry budget and refresh policy are the library's defaults, so when the library changes,
 /// the simulated figures change with it.
 ///
-/// Per job: run it through the executor. Success completes it; a `fatal` answer or a dead
-/// credential fails it with the classification's reason; "no credential usable until T" puts it
-/// on hold until T (or, for a poller, drops it: the next poll comes anyway); cancellation
-/// gives it back.
+/// The pool reads its keys from the run's key source (``SimulationEnvironment/keys``), so a key
+/// an operator replaces is picked up at the pool's next source check, without a restart.
+///
+/// Per job: run it through the executor. Success completes it; only a `fatal` answer fails it
+/// (``JobAction/fail``). When no credential is usable (``JobAction/hold(until:)``: dead, paused,
+/// open) the session holds the job, writing nothing for it, and waits in
+/// ``CredentialPool/waitUntilUsable(deadline:)`` until the pool reports a usable credential (a
+/// poller instead drops the poll: the next one comes anyway); at the shift's end it gives the job
+/// back. Cancellation gives it back too.
 public final class FailSafeWorker: SimulatedWorker {
   private let environment: SimulationEnvironment
   private let executor: RetryExecutor<String, ManualClock>
+  private let pool: CredentialPool<String, ManualClock>
   private let dropsUnavailableJobs: Bool
   /// The current one-time refresh token, for OAuth (replaced by every successful refresh).
   private let refreshToken = SharedValue(ScriptedUpstream.initialRefreshToken)
@@ -84,17 +90,23 @@ public final class FailSafeWorker: SimulatedWorker {
           ],
           registry: registry, refreshing: refreshing)
       } else {
+        let keys = environment.keys
         pool = try CredentialPool(
-          ids.map { (id: CredentialID($0), credential: $0) }, registry: registry)
+          ids.map { (id: CredentialID($0), credential: keys.value(of: $0)) }, registry: registry,
+          sourcing: CredentialSourcing(CredentialSource { id in keys.value(of: id.rawValue) }))
       }
     } catch {
       // Unreachable: the ids are non-empty and unique by construction.
       preconditionFailure("simulation pool: \(error)")
     }
+    self.pool = pool
     executor = RetryExecutor(
       pool: pool, classifier: environment.classifier,
       random: .seeded(SimulationRandom.derivedSeed(seed, stream: 30_000)))
   }
+
+  /// The pool's own tasks (source watcher, waiters' alarm), which the runner waits for too.
+  public var backgroundTaskCount: Int { pool.backgroundTaskCount }
 
   /// Works through the shift's jobs through the executor.
   public func work(_ session: SimulationSession) async {
@@ -125,32 +137,61 @@ public final class FailSafeWorker: SimulatedWorker {
         jobs.complete(job)
         return true
       } catch {
-        let wakeAt: ManualClock.Instant
-        switch error.reason {
-        case .cancelled:
+        if error.reason == .cancelled {
           jobs.release(job)
           return false
-        case .fatal, .credentialDead:
+        }
+        switch error.jobAction {
+        case .fail:
           jobs.fail(job, reason: Self.reason(of: error))
           return true
-        case .credentialsUnavailable(let until):
-          if dropsUnavailableJobs {
-            jobs.fail(job, reason: Self.reason(of: error))
-            return true
+        case .hold where dropsUnavailableJobs:
+          jobs.fail(job, reason: Self.reason(of: error))
+          return true
+        case .hold:
+          // Held: nothing is written for the job while no credential is usable.
+          guard await holdUntilUsable(session: session) else {
+            jobs.release(job)
+            return false
           }
-          wakeAt = until ?? clock.now.advanced(by: .seconds(1))
-        case .attemptsExhausted, .deadlineExceeded, .budgetExhausted:
-          // The job is kept: look again shortly; the breaker says until when if it opened.
-          wakeAt = clock.now.advanced(by: .seconds(1))
+        case .retryLater:
+          do {
+            // The job is kept: look again shortly. A nanosecond per session apart, sessions
+            // waiting for the same instant take turns.
+            try await clock.sleep(
+              until: clock.now.advanced(by: .seconds(1) + .nanoseconds(session.index)))
+          } catch {
+            jobs.release(job)
+            return false
+          }
         }
+      }
+    }
+  }
+
+  /// Waits until the pool reports a usable credential; `false` when the shift ends first or the
+  /// run is cancelled. The session sleeps on the run's clock until its shift's end meanwhile, as
+  /// the runner requires of a waiting session.
+  private func holdUntilUsable(session: SimulationSession) async -> Bool {
+    let clock = environment.clock
+    let pool = pool
+    let shiftEnd = ManualClock.Instant(offset: session.shift.upperBound)
+    return await withTaskGroup(of: Bool.self) { group in
+      group.addTask {
         do {
-          // A nanosecond per session apart, sessions waiting for the same instant take turns.
-          try await clock.sleep(until: wakeAt.advanced(by: .nanoseconds(session.index)))
+          try await pool.waitUntilUsable()
+          return true
         } catch {
-          jobs.release(job)
           return false
         }
       }
+      group.addTask {
+        try? await clock.sleep(until: shiftEnd)
+        return false
+      }
+      let usable = await group.next() ?? false
+      group.cancelAll()
+      return usable && !Task.isCancelled && clock.now < shiftEnd
     }
   }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import FailSafe
 
 /// The backlog simulated sessions share, and the ledger of what became of every job.
 ///
@@ -20,19 +20,25 @@ public final class JobQueue: Sendable {
     var nextNew = 0
     /// Ids given back, taken again smallest first.
     var released: [Int] = []
+    /// When each job that ended (completed or failed) ended, in the order they did.
+    var endings: [Duration] = []
   }
 
-  private let state: Mutex<State>
+  private let state: SanitizerVisibleMutex<State>
+  private let clock: ManualClock?
 
-  /// Creates a queue whose jobs arrive at `arrivals` (sorted).
-  public init(arrivals: [Duration]) {
+  /// Creates a queue whose jobs arrive at `arrivals` (sorted); `clock` dates the jobs' ends,
+  /// for ``JobLedger/heldPeak``.
+  public init(arrivals: [Duration], clock: ManualClock? = nil) {
     let sorted = arrivals.sorted()
-    state = Mutex(State(arrivals: sorted, statuses: Array(repeating: .queued, count: sorted.count)))
+    state = SanitizerVisibleMutex(
+      State(arrivals: sorted, statuses: Array(repeating: .queued, count: sorted.count)))
+    self.clock = clock
   }
 
   /// Creates a queue from a schedule.
-  public convenience init(schedule: JobSchedule) {
-    self.init(arrivals: schedule.arrivalTimes)
+  public convenience init(schedule: JobSchedule, clock: ManualClock? = nil) {
+    self.init(arrivals: schedule.arrivalTimes, clock: clock)
   }
 
   /// Takes the next job arriving no later than `deadline`: a given-back job first, otherwise the
@@ -57,12 +63,20 @@ public final class JobQueue: Sendable {
 
   /// Records that `job` succeeded.
   public func complete(_ job: SimulatedJob) {
-    state.withLock { $0.statuses[job.id] = .completed }
+    let now = clock?.now.offset ?? .zero
+    state.withLock { state in
+      state.statuses[job.id] = .completed
+      state.endings.append(now)
+    }
   }
 
   /// Records that `job` failed for good, with a machine-readable `reason`.
   public func fail(_ job: SimulatedJob, reason: String) {
-    state.withLock { $0.statuses[job.id] = .failed(reason) }
+    let now = clock?.now.offset ?? .zero
+    state.withLock { state in
+      state.statuses[job.id] = .failed(reason)
+      state.endings.append(now)
+    }
   }
 
   /// Gives `job` back to the queue, to be taken again before newer jobs.
@@ -72,6 +86,23 @@ public final class JobQueue: Sendable {
       state.statuses[job.id] = .queued
       state.released.append(job.id)
     }
+  }
+
+  /// The most jobs that had arrived and not yet ended at any one instant: one sweep over the
+  /// sorted arrivals and endings, a job ending at the instant another arrives counted first.
+  private static func heldPeak(arrivals: [Duration], endings: [Duration]) -> Int {
+    var peak = 0
+    var held = 0
+    var ended = 0
+    for arrival in arrivals {
+      while ended < endings.count, endings[ended] <= arrival {
+        ended += 1
+        held -= 1
+      }
+      held += 1
+      peak = max(peak, held)
+    }
+    return peak
   }
 
   /// The ledger: how many jobs ended in each place.
@@ -87,6 +118,7 @@ public final class JobQueue: Sendable {
         case .failed(let reason): ledger.failedByReason[reason, default: 0] += 1
         }
       }
+      ledger.heldPeak = Self.heldPeak(arrivals: state.arrivals, endings: state.endings.sorted())
       return ledger
     }
   }
@@ -104,6 +136,9 @@ public struct JobLedger: Sendable, Hashable, Codable {
   public var queued = 0
   /// Jobs taken and never completed, failed or given back: work silently dropped.
   public var lost = 0
+  /// The most jobs held at once: arrived, and neither completed nor failed yet (queued, or in a
+  /// worker's hands waiting for a usable credential).
+  public var heldPeak = 0
 
   /// Creates an empty ledger.
   public init() {}

@@ -124,8 +124,10 @@ public final class NaiveWorker: SimulatedWorker {
         continue
       }
       guard let key = credential else { break }
+      // The incident's worker reads its key from the settings at every (re)start.
       let (answer, answeredAt) = upstream.dispatch(
-        to: .api, credential: key, latency: random.duration(in: upstream.script.latency))
+        to: .api, credential: environment.keys.value(of: key),
+        latency: random.duration(in: upstream.script.latency))
       if answer.response.isSuccess {
         try await environment.clock.sleep(until: answeredAt)
         recordSuccess(of: key)

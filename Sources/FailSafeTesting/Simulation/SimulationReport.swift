@@ -2,7 +2,7 @@
 ///
 /// The JSON names are stable: `upstreamRequests`, `failedUpstreamRequests`,
 /// `requestsAfterDead`, `jobsSubmitted`, `jobsCompleted`, `jobsFailed`, `failureReasons`,
-/// `jobsQueued`, `jobsLost`, `recoverySeconds` (`null` when the upstream never recovered or no
+/// `jobsQueued`, `jobsLost`, `heldJobsPeak`, `recoverySeconds` (`null` when the upstream never recovered or no
 /// request succeeded after it did), `virtualSeconds`, `realSeconds`.
 public struct SimulationReport: Sendable, Hashable, Codable {
   /// Requests the upstream received.
@@ -24,6 +24,9 @@ public struct SimulationReport: Sendable, Hashable, Codable {
   public var jobsQueued: Int
   /// Jobs taken and never accounted for. Must be zero.
   public var jobsLost: Int
+  /// The most jobs held at once: arrived, and neither completed nor failed yet (queued, or
+  /// kept by a worker while no credential was usable).
+  public var heldJobsPeak: Int
   /// Seconds from the upstream's recovery to the first request sent after it that succeeded.
   public var recoverySeconds: Double?
   /// Virtual time the run covered, in seconds.
@@ -35,9 +38,10 @@ public struct SimulationReport: Sendable, Hashable, Codable {
   public init(
     upstreamRequests: Int, failedUpstreamRequests: Int, requestsAfterDead: Int,
     jobsSubmitted: Int, jobsCompleted: Int, jobsFailed: Int, failureReasons: [String: Int],
-    jobsQueued: Int, jobsLost: Int, recoverySeconds: Double?, virtualSeconds: Double,
-    realSeconds: Double
+    jobsQueued: Int, jobsLost: Int, heldJobsPeak: Int = 0, recoverySeconds: Double?,
+    virtualSeconds: Double, realSeconds: Double
   ) {
+    self.heldJobsPeak = heldJobsPeak
     self.upstreamRequests = upstreamRequests
     self.failedUpstreamRequests = failedUpstreamRequests
     self.requestsAfterDead = requestsAfterDead
@@ -54,7 +58,8 @@ public struct SimulationReport: Sendable, Hashable, Codable {
 
   private enum CodingKeys: String, CodingKey {
     case upstreamRequests, failedUpstreamRequests, requestsAfterDead, jobsSubmitted
-    case jobsCompleted, jobsFailed, failureReasons, jobsQueued, jobsLost, recoverySeconds
+    case jobsCompleted, jobsFailed, failureReasons, jobsQueued, jobsLost, heldJobsPeak
+    case recoverySeconds
     case virtualSeconds, realSeconds
   }
 
@@ -71,6 +76,7 @@ public struct SimulationReport: Sendable, Hashable, Codable {
     try container.encode(failureReasons, forKey: .failureReasons)
     try container.encode(jobsQueued, forKey: .jobsQueued)
     try container.encode(jobsLost, forKey: .jobsLost)
+    try container.encode(heldJobsPeak, forKey: .heldJobsPeak)
     try container.encode(recoverySeconds, forKey: .recoverySeconds)
     try container.encode(virtualSeconds, forKey: .virtualSeconds)
     try container.encode(realSeconds, forKey: .realSeconds)

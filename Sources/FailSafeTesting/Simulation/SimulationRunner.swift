@@ -39,8 +39,9 @@ public struct SimulationRunner<RealClock: Clock>: Sendable where RealClock.Durat
     let clock = ManualClock()
     let environment = SimulationEnvironment(
       clock: clock, upstream: ScriptedUpstream(script: scenario.script, clock: clock),
-      jobs: JobQueue(schedule: scenario.jobs), timeline: CredentialTimeline(),
-      classifier: classifier, seed: seed)
+      jobs: JobQueue(schedule: scenario.jobs, clock: clock), timeline: CredentialTimeline(),
+      classifier: classifier, seed: seed,
+      keys: SimulationKeyStore(changes: scenario.keyChanges, clock: clock))
     let worker = makeWorker(environment)
     let end = scenario.duration
     // Sessions park here once their shifts are over, so the count of sleepers stays exact.
@@ -65,6 +66,8 @@ public struct SimulationRunner<RealClock: Clock>: Sendable where RealClock.Durat
     }
     while true {
       await clock.waitForSleepers(count: sessions.count)
+      // The worker's own tasks (a pool's source watcher) run briefly between their sleeps.
+      while clock.sleeperCount < sessions.count + worker.backgroundTaskCount { await Task.yield() }
       guard let next = clock.nextDeadline, next.offset <= end else { break }
       await clock.advance(to: next)
     }
@@ -112,6 +115,7 @@ public struct SimulationRunner<RealClock: Clock>: Sendable where RealClock.Durat
       requestsAfterDead: afterDead, jobsSubmitted: ledger.submitted,
       jobsCompleted: ledger.completed, jobsFailed: ledger.failed,
       failureReasons: ledger.failedByReason, jobsQueued: ledger.queued, jobsLost: ledger.lost,
+      heldJobsPeak: ledger.heldPeak,
       recoverySeconds: recoverySeconds, virtualSeconds: duration.simulationSeconds,
       realSeconds: realTime.simulationSeconds)
     return SimulationRun(

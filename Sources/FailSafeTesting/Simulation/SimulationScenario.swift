@@ -15,6 +15,8 @@ public struct SimulationScenario: Sendable {
   public var script: UpstreamScript
   /// The credentials the workers hold, in the order they use them.
   public var credentials: [String]
+  /// Values an operator puts in the key source during the run.
+  public var keyChanges: [SimulationKeyChange]
   /// Builds the incident's naive worker for one run.
   public var makeNaiveWorker: @Sendable (SimulationEnvironment) -> any SimulatedWorker
   /// Builds the same worker on FailSafe for one run.
@@ -24,9 +26,11 @@ public struct SimulationScenario: Sendable {
   public init(
     name: String, summary: String, duration: Duration, shifts: [[Range<Duration>]],
     jobs: JobSchedule, script: UpstreamScript, credentials: [String],
+    keyChanges: [SimulationKeyChange] = [],
     makeNaiveWorker: @escaping @Sendable (SimulationEnvironment) -> any SimulatedWorker,
     makeFailSafeWorker: @escaping @Sendable (SimulationEnvironment) -> any SimulatedWorker
   ) {
+    self.keyChanges = keyChanges
     self.name = name
     self.summary = summary
     self.duration = duration

@@ -14,11 +14,13 @@ public struct SimulationEnvironment: Sendable {
   public let classifier: any FailureClassifying
   /// The run's seed; derive generators with ``random(stream:)``.
   public let seed: UInt64
+  /// Where the workers read their keys' current values.
+  public let keys: SimulationKeyStore
 
-  /// Creates an environment.
+  /// Creates an environment; `keys` follows no changes unless given.
   public init(
     clock: ManualClock, upstream: ScriptedUpstream, jobs: JobQueue, timeline: CredentialTimeline,
-    classifier: any FailureClassifying, seed: UInt64
+    classifier: any FailureClassifying, seed: UInt64, keys: SimulationKeyStore? = nil
   ) {
     self.clock = clock
     self.upstream = upstream
@@ -26,6 +28,7 @@ public struct SimulationEnvironment: Sendable {
     self.timeline = timeline
     self.classifier = classifier
     self.seed = seed
+    self.keys = keys ?? SimulationKeyStore(changes: [], clock: clock)
   }
 
   /// Virtual time since the start of the run.
@@ -93,4 +96,12 @@ public protocol SimulatedWorker: Sendable {
   /// is cancelled (the run ends by cancelling every session). Each session must sleep on the
   /// run's clock whenever it waits: the runner advances time when every session sleeps.
   func work(_ session: SimulationSession) async
+  /// How many of the worker's own background tasks (not sessions) use the run's clock now:
+  /// the runner moves the clock only once they sleep too. Zero by default.
+  var backgroundTaskCount: Int { get }
+}
+
+extension SimulatedWorker {
+  /// None.
+  public var backgroundTaskCount: Int { 0 }
 }

@@ -41,16 +41,16 @@ struct SimulationRunnerTests {
     #expect(naive.virtualSeconds == 3_600)
   }
 
-  @Test func failSafeSendsAtMostOneRequestPerSessionInFlightToADeadKey() async {
+  @Test func failSafeSendsAtMostOneRequestPerSessionInFlightToADeadKeyAndHoldsTheJobs() async {
     let outcome = await SimulationRunner(classifier: StatusClassifier()).run(smallDeadKey())
     let failSafe = outcome.failSafe.report
     #expect(failSafe.upstreamRequests <= 3)
     #expect(failSafe.upstreamRequests >= 1)
     #expect(failSafe.requestsAfterDead == 0)
-    #expect(failSafe.jobsFailed == 60)
-    // The answers that killed the key, then the executor's own verdict for every later job.
-    #expect(Set(failSafe.failureReasons.keys).isSubset(of: ["keyInvalid", "credentialDead"]))
-    #expect(failSafe.failureReasons.values.reduce(0, +) == 60)
+    // Held, never failed: the key is never replaced here, so every job is still queued.
+    #expect(failSafe.jobsFailed == 0)
+    #expect(failSafe.jobsQueued == 60)
+    #expect(failSafe.heldJobsPeak == 60)
     #expect(failSafe.jobsLost == 0)
   }
 
@@ -67,6 +67,36 @@ struct SimulationRunnerTests {
     let other = await SimulationRunner(classifier: StatusClassifier(), seed: 43)
       .run(smallDeadKey(), worker: smallDeadKey().makeNaiveWorker)
     #expect(other.requests != first.requests)
+  }
+
+  /// The small dead key, replaced in the key source at 30 minutes.
+  private func smallReplacedKey() -> SimulationScenario {
+    var scenario = smallDeadKey()
+    scenario.script.rules[0].credential = "key"
+    scenario.script.recovery = hour / 2
+    scenario.keyChanges = [SimulationKeyChange(at: hour / 2, credential: "key", value: "key-2")]
+    return scenario
+  }
+
+  @Test func failSafeHoldsUntilTheKeyIsReplacedThenDrainsTheQueue() async {
+    let run = await SimulationRunner(classifier: StatusClassifier())
+      .run(smallReplacedKey(), worker: smallReplacedKey().makeFailSafeWorker)
+    #expect(run.requests.filter { $0.credential == "key" }.count <= 3)
+    #expect(run.report.jobsFailed == 0)
+    #expect(run.report.jobsCompleted == 60)
+    #expect((run.report.recoverySeconds ?? .infinity) <= 30)
+  }
+
+  @Test func failSafeRunsWithASourceWatcherRepeatExactly() async {
+    let runner = SimulationRunner(classifier: StatusClassifier(), seed: 42)
+    let first = await runner.run(smallReplacedKey(), worker: smallReplacedKey().makeFailSafeWorker)
+    let second = await runner.run(smallReplacedKey(), worker: smallReplacedKey().makeFailSafeWorker)
+    var a = first.report
+    var b = second.report
+    a.realSeconds = 0
+    b.realSeconds = 0
+    #expect(a == b)
+    #expect(first.requests == second.requests)
   }
 
   @Test func aJobTakenAndNeverAccountedForIsReportedLost() async {
