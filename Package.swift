@@ -25,7 +25,8 @@ let package = Package(
       name: "FailSafeStateTestHelper", dependencies: ["FailSafe", "FailSafeTesting"],
       path: "Tests/FailSafeStateTestHelper"),
     .testTarget(name: "FailSafeTestingTests", dependencies: ["FailSafe", "FailSafeTesting"]),
-    .testTarget(name: "FailSafeCommandsTests", dependencies: ["FailSafeCommands"]),
+    .testTarget(
+      name: "FailSafeCommandsTests", dependencies: ["FailSafeCommands", "FailSafeTesting"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,8 +1,9 @@
 import FailSafeCommands
+import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("failsafe simulate", .timeLimit(.minutes(1)))
+@Suite("failsafe simulate", .timeLimit(.minutes(SanitizerDetection.incidentReplayMinutes)))
 struct SimulateCommandTests {
   @Test func jsonHasOneObjectPerScenarioWithStableNames() async throws {
     let capture = CapturedCommandIO()

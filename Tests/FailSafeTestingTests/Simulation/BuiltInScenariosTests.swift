@@ -2,7 +2,7 @@ import FailSafe
 import FailSafeTesting
 import Testing
 
-@Suite("Built-in scenarios", .timeLimit(.minutes(1)))
+@Suite("Built-in scenarios", .timeLimit(.minutes(SanitizerDetection.incidentReplayMinutes)))
 struct BuiltInScenariosTests {
   private let runner = SimulationRunner(classifier: ProviderErrorClassifier())
 

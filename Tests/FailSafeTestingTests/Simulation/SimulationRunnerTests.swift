@@ -11,7 +11,7 @@ private struct DroppingWorker: SimulatedWorker {
   }
 }
 
-@Suite("SimulationRunner", .timeLimit(.minutes(1)))
+@Suite("SimulationRunner", .timeLimit(.minutes(SanitizerDetection.incidentReplayMinutes)))
 struct SimulationRunnerTests {
   private let hour = Duration.seconds(3_600)
 

@@ -6,7 +6,7 @@ import Testing
   import FoundationXML
 #endif
 
-@Suite("TimelineSVG", .timeLimit(.minutes(1)))
+@Suite("TimelineSVG", .timeLimit(.minutes(SanitizerDetection.incidentReplayMinutes)))
 struct TimelineSVGTests {
   @Test func drawsAWellFormedDocumentWithBothRunsAndEscapedText() async throws {
     let hour = Duration.seconds(3_600)
