@@ -56,7 +56,7 @@ struct SimulationTable {
     text += """
 
       requests: upstream requests sent; failed: answered with an error; after dead: sent with a
-      key after an answer had shown it dead; queued: jobs still waiting at the end (kept, not
+      key after an answer had shown it dead, before it worked again; queued: jobs still waiting at the end (kept, not
       lost); held peak: the most jobs waiting at once (arrived, not yet done or failed); lost:
       jobs taken and never accounted for; recovery: from the upstream's recovery to the first
       success.

@@ -115,10 +115,6 @@ public struct StateCommand: Subcommand {
 
   // MARK: edits
 
-  private struct EditRefused: Error {
-    let message: String
-  }
-
   private func edit(action: String, path: String, id: String, io: CommandIO) -> Int32 {
     guard !id.isEmpty, id.utf8.count <= PersistedStateDocument.maximumCredentialIDLength else {
       return usage(
@@ -132,9 +128,11 @@ public struct StateCommand: Subcommand {
     do {
       reading = try store.update { document in
         before = document.credentials[id]
-        document.credentials[id] = try edited(action: action, entry: before, id: id, now: now)
+        document.credentials[id] = try OperatorEdit.apply(
+          OperatorActionKind(rawValue: action), to: before, shownAs: StateTable.display(id),
+          now: now)
       }
-    } catch let refused as EditRefused {
+    } catch let refused as OperatorEdit.Refused {
       return fail(refused.message, io: io)
     } catch {
       return fail("\(error)", io: io)
@@ -157,47 +155,4 @@ public struct StateCommand: Subcommand {
     return ExitStatus.success
   }
 
-  /// The entry after `action`. The action is dated after the entry it replaces, so it wins
-  /// every merge with a copy of that entry even if clocks disagree by a little.
-  private func edited(
-    action: String, entry: PersistedCredentialState?, id: String, now: Date
-  ) throws -> PersistedCredentialState {
-    let shown = StateTable.display(id)
-    let at = max(now, (entry?.updatedAt ?? now).addingTimeInterval(0.001))
-    switch action {
-    case "revive":
-      guard var entry else { throw EditRefused(message: "no credential '\(shown)' in the file") }
-      entry.status = .closed
-      entry.consecutiveFailures = 0
-      entry.streak = 0
-      entry.reopenAt = nil
-      entry.reason = nil
-      entry.firstError = nil
-      entry.updatedAt = at
-      entry.lastOperatorAction = OperatorAction(kind: .revive, at: at)
-      return entry
-    case "reset":
-      guard var entry else { throw EditRefused(message: "no credential '\(shown)' in the file") }
-      guard !entry.status.isHeld else {
-        throw EditRefused(
-          message:
-            "'\(shown)' is \(entry.status)\(entry.reason.map { " (\($0))" } ?? ""); "
-            + "use 'failsafe state revive' to put it back in rotation")
-      }
-      entry = PersistedCredentialState(
-        status: .closed, updatedAt: at, lastOperatorAction: OperatorAction(kind: .reset, at: at))
-      return entry
-    default:
-      if entry?.status == .dead {
-        throw EditRefused(message: "'\(shown)' is dead already; nothing to pause")
-      }
-      var paused = entry ?? PersistedCredentialState(status: .paused, updatedAt: at)
-      paused.status = .paused
-      paused.reopenAt = nil
-      if paused.reason == nil || entry?.status.isHeld == false { paused.reason = "operatorPause" }
-      paused.updatedAt = at
-      paused.lastOperatorAction = OperatorAction(kind: .pause, at: at)
-      return paused
-    }
-  }
 }

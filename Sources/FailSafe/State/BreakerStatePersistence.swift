@@ -124,6 +124,13 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
   /// How many synchronisations have completed (saves included).
   public var synchronizationCount: Int { synchronizations.load(ordering: .relaxed) }
 
+  /// How many of its own tasks sleep on the clock between runs: the periodic synchronisation
+  /// while started. (The debouncer sleeps only while a save is pending.) For virtual-time
+  /// runners, which move the clock only once these sleep too.
+  package var periodicTaskCount: Int {
+    tasks.withLock { $0.periodic != nil && !$0.isClosed ? 1 : 0 }
+  }
+
   // MARK: Events
 
   /// Records `event` for the next save. Pass this to the registry as its observer (or call it

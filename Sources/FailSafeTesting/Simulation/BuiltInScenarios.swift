@@ -1,12 +1,12 @@
 extension SimulationScenario {
   /// The five incidents `failsafe simulate` replays, in the order it prints them.
   public static func builtIn(seed: UInt64 = 2_026) -> [SimulationScenario] {
-    [deadKey(seed: seed), oauth429(), overload(), poolRevoked(), flatTTL()]
+    [deadKey(seed: seed), oauth429(), overload(), poolRevoked(), flatTTL(), revivedElsewhere()]
   }
 
   /// The names of the built-in scenarios, in order.
   public static let builtInNames = [
-    "dead-key", "oauth-429", "overload", "pool-revoked", "flat-ttl",
+    "dead-key", "oauth-429", "overload", "pool-revoked", "flat-ttl", "revived-elsewhere",
   ]
 
   /// The built-in scenario called `name`, or `nil`.
@@ -168,5 +168,43 @@ extension SimulationScenario {
           environment: $0)
       },
       makeFailSafeWorker: { FailSafeWorker(credentials: [key], environment: $0) })
+  }
+
+  /// `revived-elsewhere`: two worker processes share a breaker state store; a key is invalid
+  /// (`401 invalid_api_key`) for the first hour, fixed upstream then, and revived by an operator
+  /// in the store (`failsafe state revive`) at 1 h 15 min 2.5 s.
+  ///
+  /// 8 sessions, a job every 3 seconds for 3 hours. Process 0 (the even sessions) starts at once
+  /// and learns the key is dead; process 1 (the odd ones) starts 10 minutes later and learns it
+  /// from the store. Both resume at their next synchronisation after the revive, without a
+  /// restart. The naive worker crashes on the error and restarts 4 to 14 seconds later. The
+  /// recovery is measured from the fix upstream (1 h): FailSafe, holding a key it knows is dead,
+  /// resumes only when the operator says so.
+  public static func revivedElsewhere() -> SimulationScenario {
+    let key = "openai-key"
+    // Off the processes' 5-second synchronisation grid, as an operator's moment would be.
+    let revivedAt = hour + .seconds(15 * 60) + .milliseconds(2_500)
+    let shifts = (0..<8).map { session in
+      [(session % 2 == 0 ? .zero : .seconds(600))..<(hour * 3)]
+    }
+    return SimulationScenario(
+      name: "revived-elsewhere",
+      summary: "two processes share a state store; a dead key is revived by an operator",
+      duration: hour * 3, shifts: shifts,
+      jobs: JobSchedule(arrivals: 3_600, over: .zero..<(hour * 3)),
+      script: UpstreamScript(
+        rules: [
+          .init(
+            credential: key, window: .zero..<hour,
+            responses: [ProviderResponses.openAIInvalidAPIKey])
+        ],
+        recovery: hour),
+      credentials: [key],
+      makeNaiveWorker: { NaiveWorker(behaviour: .init(credentials: [key]), environment: $0) },
+      makeFailSafeWorker: {
+        SharedStateFailSafeWorker(
+          credentials: [key], processCount: 2, revivals: [(at: revivedAt, credential: key)],
+          environment: $0)
+      })
   }
 }

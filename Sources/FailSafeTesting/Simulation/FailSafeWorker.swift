@@ -19,10 +19,7 @@ import Synchronization
 /// poller instead drops the poll: the next one comes anyway); at the shift's end it gives the job
 /// back. Cancellation gives it back too.
 public final class FailSafeWorker: SimulatedWorker {
-  private let environment: SimulationEnvironment
-  private let executor: RetryExecutor<String, ManualClock>
-  private let pool: CredentialPool<String, ManualClock>
-  private let dropsUnavailableJobs: Bool
+  private let jobs: FailSafeJobLoop
   /// The current one-time refresh token, for OAuth (replaced by every successful refresh).
   private let refreshToken = SharedValue(ScriptedUpstream.initialRefreshToken)
 
@@ -42,8 +39,6 @@ public final class FailSafeWorker: SimulatedWorker {
   public init(
     credentials: [String], environment: SimulationEnvironment, dropsUnavailableJobs: Bool = false
   ) {
-    self.environment = environment
-    self.dropsUnavailableJobs = dropsUnavailableJobs
     let oauth = environment.upstream.script.oauthAccessTokenLifetime != nil
     let ids = oauth ? [Self.oauthCredential] : (credentials.isEmpty ? ["key"] : credentials)
     let timeline = environment.timeline
@@ -99,110 +94,19 @@ public final class FailSafeWorker: SimulatedWorker {
       // Unreachable: the ids are non-empty and unique by construction.
       preconditionFailure("simulation pool: \(error)")
     }
-    self.pool = pool
-    executor = RetryExecutor(
+    let executor = RetryExecutor(
       pool: pool, classifier: environment.classifier,
       random: .seeded(SimulationRandom.derivedSeed(seed, stream: 30_000)))
+    jobs = FailSafeJobLoop(
+      environment: environment, executor: executor, dropsUnavailableJobs: dropsUnavailableJobs)
   }
 
   /// The pool's own tasks (source watcher, waiters' alarm), which the runner waits for too.
-  public var backgroundTaskCount: Int { pool.backgroundTaskCount }
+  public var backgroundTaskCount: Int { jobs.executor.pool.backgroundTaskCount }
 
   /// Works through the shift's jobs through the executor.
   public func work(_ session: SimulationSession) async {
-    let latencies = LockedRandom(session.random)
-    while true {
-      guard let job = try? await session.nextJob() else { return }
-      guard await process(job, session: session, latencies: latencies) else { return }
-    }
-  }
-
-  /// Runs `job` to its end; returns `false` when the run was cancelled (the job given back).
-  private func process(
-    _ job: SimulatedJob, session: SimulationSession, latencies: LockedRandom
-  ) async -> Bool {
-    let upstream = environment.upstream
-    let jobs = environment.jobs
-    let clock = environment.clock
-    while true {
-      do {
-        try await executor.run { credential in
-          let answer = try await upstream.send(
-            to: .api, credential: credential,
-            latency: latencies.duration(in: upstream.script.latency))
-          guard answer.response.isSuccess else {
-            throw ProviderResponseError(answer.response.providerResponse)
-          }
-        }
-        jobs.complete(job)
-        return true
-      } catch {
-        if error.reason == .cancelled {
-          jobs.release(job)
-          return false
-        }
-        switch error.jobAction {
-        case .fail:
-          jobs.fail(job, reason: Self.reason(of: error))
-          return true
-        case .hold where dropsUnavailableJobs:
-          jobs.fail(job, reason: Self.reason(of: error))
-          return true
-        case .hold:
-          // Held: nothing is written for the job while no credential is usable.
-          guard await holdUntilUsable(session: session) else {
-            jobs.release(job)
-            return false
-          }
-        case .retryLater:
-          do {
-            // The job is kept: look again shortly. A nanosecond per session apart, sessions
-            // waiting for the same instant take turns.
-            try await clock.sleep(
-              until: clock.now.advanced(by: .seconds(1) + .nanoseconds(session.index)))
-          } catch {
-            jobs.release(job)
-            return false
-          }
-        }
-      }
-    }
-  }
-
-  /// Waits until the pool reports a usable credential; `false` when the shift ends first or the
-  /// run is cancelled. The session sleeps on the run's clock until its shift's end meanwhile, as
-  /// the runner requires of a waiting session.
-  private func holdUntilUsable(session: SimulationSession) async -> Bool {
-    let clock = environment.clock
-    let pool = pool
-    let shiftEnd = ManualClock.Instant(offset: session.shift.upperBound)
-    return await withTaskGroup(of: Bool.self) { group in
-      group.addTask {
-        do {
-          try await pool.waitUntilUsable()
-          return true
-        } catch {
-          return false
-        }
-      }
-      group.addTask {
-        try? await clock.sleep(until: shiftEnd)
-        return false
-      }
-      let usable = await group.next() ?? false
-      group.cancelAll()
-      return usable && !Task.isCancelled && clock.now < shiftEnd
-    }
-  }
-
-  /// The reason a failed job reports: the classification of the failure that stopped it, or
-  /// the executor's stop reason when no attempt was made.
-  private static func reason(of failure: RetryFailure<ManualClock.Instant>) -> String {
-    if let last = failure.lastFailure { return last.classification.reason.rawValue }
-    switch failure.reason {
-    case .credentialsUnavailable: return "credentialsUnavailable"
-    default: return failure.reason.description
-    }
+    await jobs.work(session)
   }
 }
 

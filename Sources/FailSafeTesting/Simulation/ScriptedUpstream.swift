@@ -17,6 +17,8 @@ public final class ScriptedUpstream: Sendable {
     public var credential: String
     /// The answer.
     public var response: ScriptedResponse
+    /// The session that sent it, when the worker said.
+    public var session: Int?
   }
 
   /// What a send returns: the answer, and the tokens a successful refresh issued.
@@ -75,9 +77,10 @@ public final class ScriptedUpstream: Sendable {
   /// - Throws: `CancellationError` if the task is cancelled while waiting; the request still
   ///   counts as sent, as it would on a real network.
   public func send(
-    to endpoint: UpstreamEndpoint, credential: String, latency: Duration
+    to endpoint: UpstreamEndpoint, credential: String, latency: Duration, session: Int? = nil
   ) async throws -> Answer {
-    let (answer, answeredAt) = dispatch(to: endpoint, credential: credential, latency: latency)
+    let (answer, answeredAt) = dispatch(
+      to: endpoint, credential: credential, latency: latency, session: session)
     try await clock.sleep(until: answeredAt)
     return answer
   }
@@ -87,7 +90,7 @@ public final class ScriptedUpstream: Sendable {
   /// that instant; a caller that would wait again right after (a restart delay) saves a step
   /// of the simulation by sleeping once, until `answeredAt` plus its own wait.
   public func dispatch(
-    to endpoint: UpstreamEndpoint, credential: String, latency: Duration
+    to endpoint: UpstreamEndpoint, credential: String, latency: Duration, session: Int? = nil
   ) -> (answer: Answer, answeredAt: ManualClock.Instant) {
     let sentAt = clock.now.offset
     let answeredAt = sentAt + max(latency, .zero)
@@ -96,7 +99,7 @@ public final class ScriptedUpstream: Sendable {
       state.requests.append(
         Request(
           sentAt: sentAt, answeredAt: answeredAt, endpoint: endpoint, credential: credential,
-          response: answer.response))
+          response: answer.response, session: session))
       return answer
     }
     return (answer, ManualClock.Instant(offset: answeredAt))

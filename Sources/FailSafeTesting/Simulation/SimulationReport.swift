@@ -9,8 +9,9 @@ public struct SimulationReport: Sendable, Hashable, Codable {
   public var upstreamRequests: Int
   /// Of those, the ones answered with a failure (any non-2xx status).
   public var failedUpstreamRequests: Int
-  /// Requests sent with a credential after it was known dead: after the first answer that
-  /// the classifier reads as `permanent` for it reached the caller.
+  /// Requests sent with a credential while it was known dead: after an answer that the
+  /// classifier reads as `permanent` for it reached the caller, and before a request with it
+  /// succeeded again (the key fixed upstream, or revived).
   public var requestsAfterDead: Int
   /// Jobs in the run.
   public var jobsSubmitted: Int

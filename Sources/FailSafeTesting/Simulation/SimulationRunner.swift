@@ -83,24 +83,29 @@ public struct SimulationRunner<RealClock: Clock>: Sendable where RealClock.Durat
   ) -> SimulationRun {
     let requests = environment.upstream.requests
     var permanence: [ScriptedResponse: Bool] = [:]
+    func isPermanent(_ response: ScriptedResponse) -> Bool {
+      if let known = permanence[response] { return known }
+      let verdict = classifier.classify(response.providerResponse).disposition == .permanent
+      permanence[response] = verdict
+      return verdict
+    }
+    // A key is known dead from the arrival of the first answer that says so until a request
+    // sent with it succeeds again (it was replaced upstream or revived): the requests sent in
+    // between are the waste.
     var knownDeadAt: [String: Duration] = [:]
-    for request in requests where !request.response.isSuccess {
-      let isPermanent =
-        permanence[request.response]
-        ?? {
-          let verdict =
-            classifier.classify(request.response.providerResponse).disposition == .permanent
-          permanence[request.response] = verdict
-          return verdict
-        }()
-      if isPermanent {
-        let key = request.credential
+    var afterDead = 0
+    for request in requests {
+      let key = request.credential
+      if let deadAt = knownDeadAt[key], request.sentAt >= deadAt {
+        if request.response.isSuccess {
+          knownDeadAt[key] = nil
+        } else {
+          afterDead += 1
+        }
+      }
+      if !request.response.isSuccess, isPermanent(request.response) {
         knownDeadAt[key] = min(knownDeadAt[key] ?? request.answeredAt, request.answeredAt)
       }
-    }
-    let afterDead = requests.count { request in
-      guard let deadAt = knownDeadAt[request.credential] else { return false }
-      return request.sentAt >= deadAt
     }
     var recoverySeconds: Double?
     if let recovery = environment.upstream.script.recovery,

@@ -6,10 +6,10 @@ import Testing
 struct BuiltInScenariosTests {
   private let runner = SimulationRunner(classifier: ProviderErrorClassifier())
 
-  @Test func theFiveScenariosHaveTheirNamesInOrder() {
+  @Test func theScenariosHaveTheirNamesInOrder() {
     #expect(
       SimulationScenario.builtIn().map(\.name)
-        == ["dead-key", "oauth-429", "overload", "pool-revoked", "flat-ttl"])
+        == ["dead-key", "oauth-429", "overload", "pool-revoked", "flat-ttl", "revived-elsewhere"])
     #expect(SimulationScenario.builtInNames == SimulationScenario.builtIn().map(\.name))
     #expect(SimulationScenario.builtIn(named: "overload")?.name == "overload")
     #expect(SimulationScenario.builtIn(named: "nope") == nil)
@@ -47,7 +47,7 @@ struct BuiltInScenariosTests {
     #expect(scenario.shifts.contains { $0.contains { $0.contains(replacement.at) } })
   }
 
-  @Test(arguments: ["oauth-429", "overload", "pool-revoked", "flat-ttl"])
+  @Test(arguments: ["oauth-429", "overload", "pool-revoked", "flat-ttl", "revived-elsewhere"])
   func noJobIsEverLost(name: String) async throws {
     let scenario = try #require(SimulationScenario.builtIn(named: name))
     let outcome = await runner.run(scenario)
@@ -78,5 +78,27 @@ struct BuiltInScenariosTests {
     #expect(failSafe.report.jobsCompleted == outcome.naive.report.jobsCompleted)
     #expect(try #require(failSafe.report.recoverySeconds) < 120)
     #expect(failSafe.report.upstreamRequests < outcome.naive.report.upstreamRequests)
+  }
+
+  @Test func aReviveInTheSharedStoreReachesTheOtherProcessWithinOneSync() async throws {
+    let scenario = try #require(SimulationScenario.builtIn(named: "revived-elsewhere"))
+    let run = await runner.run(scenario, worker: scenario.makeFailSafeWorker)
+    let revivedAt = Duration.seconds(4_502.5)
+    // Process 0 (even sessions) learns the key is dead; process 1 (odd) learns it from the store
+    // and never sends it before the revive.
+    #expect(run.report.failedUpstreamRequests >= 1)
+    #expect(run.report.failedUpstreamRequests <= 4)
+    #expect(!run.requests.contains { ($0.session ?? 0) % 2 == 1 && $0.sentAt < revivedAt })
+    #expect(run.report.requestsAfterDead == 0)
+    // Both resume within one synchronisation interval of the operator's revive, no restart.
+    for process in 0..<2 {
+      let first = try #require(
+        run.requests.first { ($0.session ?? -1) % 2 == process && $0.sentAt >= revivedAt })
+      #expect(first.response.isSuccess)
+      #expect(first.sentAt - revivedAt <= SharedStateFailSafeWorker.syncInterval)
+    }
+    #expect(run.report.jobsFailed == 0)
+    #expect(run.report.jobsLost == 0)
+    #expect(run.report.jobsCompleted == run.report.jobsSubmitted)
   }
 }
