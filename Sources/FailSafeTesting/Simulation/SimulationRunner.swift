@@ -108,6 +108,7 @@ public struct SimulationRunner<RealClock: Clock>: Sendable where RealClock.Durat
     let ledger = environment.jobs.ledger
     let report = SimulationReport(
       upstreamRequests: requests.count,
+      tokenEndpointRequests: requests.count { $0.endpoint == .token },
       failedUpstreamRequests: requests.count { !$0.response.isSuccess },
       requestsAfterDead: afterDead, jobsSubmitted: ledger.submitted,
       jobsCompleted: ledger.completed, jobsFailed: ledger.failed,
