@@ -6,8 +6,8 @@ struct SimulationTable {
   var seed: UInt64
 
   private static let headers = [
-    "scenario", "worker", "requests", "failed", "after dead", "jobs done", "jobs failed",
-    "queued", "held peak", "lost", "recovery", "virtual", "real",
+    "scenario", "worker", "requests", "to token", "failed", "after dead", "jobs done",
+    "jobs failed", "queued", "held peak", "lost", "recovery", "virtual", "real",
   ]
 
   var text: String {
@@ -18,6 +18,7 @@ struct SimulationTable {
         let report = run.report
         rows.append([
           index == 0 ? outcome.scenario : "", run.worker, report.upstreamRequests.groupedDigits,
+          report.tokenEndpointRequests.groupedDigits,
           report.failedUpstreamRequests.groupedDigits, report.requestsAfterDead.groupedDigits,
           report.jobsCompleted.groupedDigits, report.jobsFailed.groupedDigits,
           report.jobsQueued.groupedDigits, report.heldJobsPeak.groupedDigits,
@@ -55,8 +56,9 @@ struct SimulationTable {
     }
     text += """
 
-      requests: upstream requests sent; failed: answered with an error; after dead: sent with a
-      key after an answer had shown it dead, before it worked again; queued: jobs still waiting at the end (kept, not
+      requests: upstream requests sent; to token: of those, refreshes sent to the OAuth token
+      endpoint; failed: answered with an error; after dead: sent with a key after an answer had
+      shown it dead, before it worked again; queued: jobs still waiting at the end (kept, not
       lost); held peak: the most jobs waiting at once (arrived, not yet done or failed); lost:
       jobs taken and never accounted for; recovery: from the upstream's recovery to the first
       success.

@@ -18,13 +18,17 @@ struct SimulateCommandTests {
     for side in ["naive", "failsafe"] {
       let figures = try #require(object[side] as? [String: Any])
       for key in [
-        "upstreamRequests", "failedUpstreamRequests", "requestsAfterDead", "jobsSubmitted",
-        "jobsCompleted", "jobsFailed", "failureReasons", "jobsQueued", "jobsLost",
-        "recoverySeconds", "virtualSeconds", "realSeconds",
+        "upstreamRequests", "tokenEndpointRequests", "failedUpstreamRequests",
+        "requestsAfterDead", "jobsSubmitted", "jobsCompleted", "jobsFailed", "failureReasons",
+        "jobsQueued", "jobsLost", "recoverySeconds", "virtualSeconds", "realSeconds",
       ] {
         #expect(figures.keys.contains(key), "\(side) lacks \(key)")
       }
       #expect(figures["jobsLost"] as? Int == 0)
+      // oauth-429 refreshes at the token endpoint: counted apart, and part of the requests.
+      let token = try #require(figures["tokenEndpointRequests"] as? Int)
+      #expect(token >= 1)
+      #expect(token <= (figures["upstreamRequests"] as? Int ?? 0))
     }
   }
 
@@ -39,6 +43,7 @@ struct SimulateCommandTests {
     #expect(capture.output.contains("naive"))
     #expect(capture.output.contains("failsafe"))
     #expect(capture.output.contains("requests"))
+    #expect(capture.output.contains("to token"))
   }
 
   @Test(arguments: [

@@ -47,16 +47,19 @@ private final class FakeProvider: Sendable {
 
 /// Advances `clock` one second at a time until `isDone` holds (at most `limit` seconds).
 ///
-/// Before each step it waits until every worker still running is asleep on the clock, so time
-/// never moves while a worker is between two sleeps: on a loaded machine, advancing on a
-/// heuristic let a late worker send at a later instant and overlap another's request.
+/// Before each step it waits until every worker still running is asleep on the clock or
+/// waiting in `pool` for a credential, so time never moves while a worker is between two
+/// sleeps: on a loaded machine, advancing on a heuristic let a late worker send at a later
+/// instant and overlap another's request. The pool's own tasks (its waiters' alarm) sleep on
+/// the clock too and are not workers.
 private func drive(
-  _ clock: ManualClock, running: LockedValue<Int>, limit: Int = 10_000,
-  until isDone: () -> Bool
+  _ clock: ManualClock, pool: CredentialPool<String, ManualClock>, running: LockedValue<Int>,
+  limit: Int = 10_000, until isDone: () -> Bool
 ) async {
   var seconds = 0
-  while !isDone() && seconds < limit {
-    while clock.sleeperCount < running.value && !isDone() { await Task.yield() }
+  func idle() -> Int { clock.sleeperCount - pool.backgroundTaskCount + pool.waitingCount }
+  while !isDone() && seconds < limit && !Task.isCancelled {
+    while idle() < running.value && !isDone() && !Task.isCancelled { await Task.yield() }
     await clock.advance(by: .seconds(1))
     seconds += 1
   }
@@ -81,7 +84,7 @@ private func runDrivenBacklog(
       }
     }
   }
-  await drive(clock, running: running) { finished.value == jobs }
+  await drive(clock, pool: executor.pool, running: running) { finished.value == jobs }
   return await backlog.value
 }
 

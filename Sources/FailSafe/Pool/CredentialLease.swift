@@ -11,6 +11,8 @@ struct CredentialLease<Credential: Sendable, C: Clock>: Sendable where C.Duratio
   let breaker: CircuitBreaker<C>
   /// The breaker's permission for this attempt.
   let permit: BreakerPermit
+  /// Whether `credential` is known to be expired or rejected: refresh it before sending it.
+  let refreshFirst: Bool
 }
 
 /// What a pool answers when asked for a credential.
@@ -21,6 +23,16 @@ enum PoolDecision<Credential: Sendable, C: Clock>: Sendable where C.Duration == 
   case allDead
   /// None can take a call now; `until` is the earliest instant one will, if any is known.
   case unavailable(until: C.Instant?)
+}
+
+/// What the executor does with a lease whose credential the pool refreshed before use.
+enum RefreshBeforeUse<Credential: Sendable, C: Clock>: Sendable where C.Duration == Duration {
+  /// Send this lease: the fresh credential, with the same permit.
+  case send(CredentialLease<Credential, C>)
+  /// The credential cannot be used now (the permit's outcome was reported): move on.
+  case rotate(Classification)
+  /// The calling task was cancelled while waiting for the refresh.
+  case cancelled
 }
 
 /// What the executor does after an `unauthorized` answer was dealt with by the pool.

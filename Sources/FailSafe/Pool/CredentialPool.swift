@@ -9,7 +9,9 @@ import Synchronization
 /// out a credential it knows is dead.
 ///
 /// With ``CredentialRefreshing``, an `unauthorized` credential is refreshed single-flight: one
-/// refresh however many callers were rejected, every caller gets the fresh value.
+/// refresh however many callers were rejected, every caller gets the fresh value. A credential
+/// known to have expired (its refresher gave a lifetime, within ``RefreshPolicy/expiryMargin``
+/// of its end) or to be rejected is refreshed the same way before it is sent, never sent as is.
 ///
 /// With ``CredentialSourcing``, a credential that is dead or paused is read again from its
 /// ``CredentialSource`` every ``CredentialSourcing/checkInterval``; a changed value is installed
@@ -75,9 +77,9 @@ where C.Duration == Duration {
     members = credentials.map { id, credential in
       let coordinator = refreshing.map { refreshing in
         RefreshCoordinator(
-          credential: credential, policy: refreshing.policy, classifier: refreshing.classifier,
-          clock: clock
-        ) { stale in try await refreshing.refresh(id, stale) }
+          credential: credential, lifetime: nil, policy: refreshing.policy,
+          classifier: refreshing.classifier, clock: clock
+        ) { stale in try await refreshing.refreshWithExpiry(id, stale) }
       }
       return Member(id: id, breaker: registry.breaker(for: id), refresher: coordinator)
     }
@@ -284,7 +286,7 @@ where C.Duration == Duration {
         sourcing.onProblem?(id, error)
         continue
       }
-      guard value != current(index) else { continue }
+      guard value != current(index).0 else { continue }
       replace(id, with: value)
       replaced.append(id)
     }
@@ -358,10 +360,11 @@ where C.Duration == Duration {
       do {
         let permit = try member.breaker.acquire()
         state.withLock { $0.cursor = (index + 1) % members.count }
+        let (credential, refreshFirst) = current(index)
         return .leased(
           CredentialLease(
-            index: index, id: member.id, credential: current(index), breaker: member.breaker,
-            permit: permit))
+            index: index, id: member.id, credential: credential, breaker: member.breaker,
+            permit: permit, refreshFirst: refreshFirst))
       } catch {
         guard error.state != .dead else { continue }
         allDead = false
@@ -371,10 +374,10 @@ where C.Duration == Duration {
     return allDead ? .allDead : .unavailable(until: earliest)
   }
 
-  /// The value to send for member `index` now.
-  private func current(_ index: Int) -> Credential {
-    if let refresher = members[index].refresher { return refresher.current }
-    return state.withLock { $0.values[index] }
+  /// The value to send for member `index` now, and whether it must be refreshed first.
+  private func current(_ index: Int) -> (Credential, refreshFirst: Bool) {
+    if let refresher = members[index].refresher { return refresher.currentForUse() }
+    return (state.withLock { $0.values[index] }, false)
   }
 
   /// Remembers that credential `lease` just failed, for least-recently-failed selection.
@@ -415,6 +418,57 @@ where C.Duration == Duration {
       return .rotate(classification)
     case .failed(let verdict):
       // Not yet enough failures to pause: the credential stays usable for later calls.
+      breaker.recordCancellation(lease.permit)
+      return .rotate(verdict)
+    case .unavailable(let until, let busy):
+      // The token endpoint is busy: keep the credential out until a refresh may be tried.
+      let wait = max(clock.now.duration(to: until), .zero)
+      let verdict = Classification(
+        disposition: .retryable, reason: busy.reason, retryAfter: wait,
+        evidence: "refresh endpoint busy: \(busy.evidence)")
+      breaker.recordFailure(lease.permit, verdict)
+      return .rotate(verdict)
+    }
+  }
+
+  /// The refresh coordinator of credential `id`, or `nil` when the pool does not refresh.
+  func refresher(for id: CredentialID) -> RefreshCoordinator<Credential, C>? {
+    members.first { $0.id == id }?.refresher
+  }
+
+  /// Refreshes the credential of `lease` before it is sent, because it is known to be expired or
+  /// rejected (``CredentialLease/refreshFirst``): single-flight, on the same coordinator as an
+  /// `unauthorized` answer. The permit is kept for the fresh credential, or its outcome reported.
+  func refreshBeforeUse(
+    _ lease: CredentialLease<Credential, C>
+  ) async -> RefreshBeforeUse<Credential, C> {
+    let breaker = lease.breaker
+    guard let coordinator = members[lease.index].refresher else { return .send(lease) }
+    let outcome: RefreshCoordinator<Credential, C>.Outcome
+    do {
+      outcome = try await coordinator.refresh(replacing: lease.credential)
+    } catch {
+      breaker.recordCancellation(lease.permit)
+      return .cancelled
+    }
+    switch outcome {
+    case .refreshed(let fresh):
+      if breaker.state == .paused { breaker.credentialReplaced() }
+      return .send(
+        CredentialLease(
+          index: lease.index, id: lease.id, credential: fresh, breaker: breaker,
+          permit: lease.permit, refreshFirst: false))
+    case .dead(let verdict):
+      breaker.recordFailure(lease.permit, verdict)
+      return .rotate(verdict)
+    case .paused(let cause):
+      // Paused for good reason: the breaker pauses too, whatever the last failure's disposition.
+      let verdict = Classification(
+        disposition: .unauthorized, reason: cause.reason,
+        evidence: "refresh paused: \(cause.evidence)")
+      breaker.recordFailure(lease.permit, verdict)
+      return .rotate(verdict)
+    case .failed(let verdict):
       breaker.recordCancellation(lease.permit)
       return .rotate(verdict)
     case .unavailable(let until, let busy):

@@ -5,11 +5,19 @@
 /// - A caller passes the credential that was rejected. If the coordinator already holds a newer
 ///   one, the caller gets it at once; if a refresh is running, the caller waits for it; otherwise
 ///   the caller starts one.
-/// - A refresher failure is classified. `retryable` and `quotaExhausted` answers (429, 503) make
-///   the coordinator wait on its own capped exponential schedule (``RefreshPolicy``) and try again,
-///   up to ``RefreshPolicy/maxAttempts`` calls; they never count as authentication failures, so a
-///   busy token endpoint cannot burn the refresh token. After that, and until the next allowed
-///   instant, callers get ``RefreshOutcome/unavailable(until:_:)`` without a refresher call.
+/// - A refresher failure is classified. A `retryable` or `quotaExhausted` answer (429, 5xx) means
+///   the endpoint is busy: no refresher call is made before the next instant its capped
+///   exponential schedule allows (``RefreshPolicy/busyWait(afterStreak:retryAfter:)``, with the
+///   standard policy 5 minutes after the first busy answer, doubling to 30), and until then every
+///   caller gets ``RefreshOutcome/unavailable(until:_:)`` at once. So a refresh token is never
+///   presented again to an endpoint that rate-limited it before the endpoint's own wait is over,
+///   and busy answers never count as authentication failures. Only a policy with
+///   ``RefreshPolicy/maxAttempts`` above 1 sleeps through the wait inside the refresh, its callers
+///   waiting, and tries again.
+/// - A refresher may return the credential's lifetime (``RefreshedCredential``): the coordinator
+///   then knows when it expires, measured on its clock from the instant the refresher was
+///   called, and ``earlyRefreshAt`` says from when it is refreshed before use. A credential that
+///   was just rejected (passed to ``refresh(replacing:)`` and not replaced since) is due at once.
 /// - `permanent`, or an OAuth `invalid_grant` answer whatever its classification, kills the
 ///   credential: no refresh is ever tried again until ``replace(with:)``.
 /// - Other failures count; ``RefreshPolicy/pauseAfterFailures`` in a row pause the credential
@@ -25,6 +33,10 @@ where C.Duration == Duration {
   /// The user's refresher: given the rejected credential, returns a fresh one or throws. Throw a
   /// ``ProviderResponseError`` for an HTTP answer so that it is classified by its status and body.
   public typealias Refresher = @Sendable (Credential) async throws -> Credential
+  /// A refresher that also says how long the fresh credential lives (an OAuth `expires_in`).
+  /// Throw a ``ProviderResponseError`` for an HTTP answer.
+  public typealias ExpiringRefresher =
+    @Sendable (Credential) async throws -> RefreshedCredential<Credential>
   /// What callers receive.
   public typealias Outcome = RefreshOutcome<Credential, C.Instant>
 
@@ -63,13 +75,15 @@ where C.Duration == Duration {
     var consecutiveFailures = 0
     var busyStreak = 0
     var notBefore: C.Instant?
+    /// From when ``current`` is refreshed before use; `nil` when its expiry is unknown.
+    var refreshAt: C.Instant?
     var lastBusy: Classification?
     var refresherCalls = 0
     var nextWaiterID: UInt64 = 0
   }
 
   private let state: SanitizerVisibleMutex<State>
-  private let refresher: Refresher
+  private let refresher: ExpiringRefresher
   private let classifier: any FailureClassifying
   private let clock: C
   /// The schedule and thresholds in use.
@@ -83,15 +97,41 @@ where C.Duration == Duration {
   ///   - classifier: classifies what the refresher throws.
   ///   - clock: the clock for waits between refresher calls.
   ///   - refresher: the user's refresh function.
-  public init(
+  public convenience init(
     credential: Credential, policy: RefreshPolicy = .standard,
     classifier: any FailureClassifying, clock: C, refresher: @escaping Refresher
   ) {
-    state = SanitizerVisibleMutex(State(current: credential))
+    self.init(
+      credential: credential, lifetime: nil, policy: policy, classifier: classifier,
+      clock: clock, expiringRefresher: { stale in RefreshedCredential(try await refresher(stale)) })
+  }
+
+  /// Creates a coordinator holding `credential` whose refresher says how long each fresh
+  /// credential lives, so that it is refreshed before it expires instead of after a `401`.
+  ///
+  /// - Parameters:
+  ///   - credential: the credential in use now.
+  ///   - lifetime: how long `credential` stays valid from now, or `nil` when unknown; it is
+  ///     refreshed before use from `now + lifetime - min(expiryMargin, lifetime / 2)`.
+  ///   - policy: the refresh schedule, thresholds and expiry margin.
+  ///   - classifier: classifies what the refresher throws.
+  ///   - clock: the clock for waits and expiries.
+  ///   - expiringRefresher: the user's refresh function, returning the credential and its
+  ///     lifetime.
+  public init(
+    credential: Credential, lifetime: Duration?, policy: RefreshPolicy = .standard,
+    classifier: any FailureClassifying, clock: C,
+    expiringRefresher: @escaping ExpiringRefresher
+  ) {
+    var initial = State(current: credential)
+    if lifetime != nil {
+      initial.refreshAt = policy.earlyRefreshInstant(issuedAt: clock.now, lifetime: lifetime)
+    }
+    state = SanitizerVisibleMutex(initial)
     self.policy = policy
     self.classifier = classifier
     self.clock = clock
-    self.refresher = refresher
+    self.refresher = expiringRefresher
   }
 
   /// The credential to use now.
@@ -102,6 +142,19 @@ where C.Duration == Duration {
 
   /// How many times the refresher has been called in total.
   public var refresherCallCount: Int { state.withLock { $0.refresherCalls } }
+
+  /// From when ``current`` is refreshed before it is sent: its known expiry less the margin
+  /// (``RefreshPolicy/earlyRefreshInstant(issuedAt:lifetime:)``), the instant it was rejected if
+  /// no refresh has replaced it yet, or `nil` when nothing is known against it.
+  public var earlyRefreshAt: C.Instant? { state.withLock { $0.refreshAt } }
+
+  /// The credential to send now, and whether it must be refreshed first. Reads the clock only
+  /// when an expiry is known.
+  func currentForUse() -> (credential: Credential, refreshFirst: Bool) {
+    let (credential, refreshAt) = state.withLock { ($0.current, $0.refreshAt) }
+    guard let refreshAt else { return (credential, false) }
+    return (credential, clock.now >= refreshAt)
+  }
 
   /// Whether a refresh is running now.
   public var isRefreshing: Bool { state.withLock { $0.flight != nil } }
@@ -120,6 +173,7 @@ where C.Duration == Duration {
       state.consecutiveFailures = 0
       state.busyStreak = 0
       state.notBefore = nil
+      state.refreshAt = nil
       state.lastBusy = nil
     }
   }
@@ -135,7 +189,11 @@ where C.Duration == Duration {
   }
 
   /// Gets a credential to use instead of `stale`, the one that was just rejected as
-  /// `unauthorized`, refreshing it single-flight if nobody has yet.
+  /// `unauthorized` or is known to expire, refreshing it single-flight if nobody has yet.
+  ///
+  /// While the endpoint's busy wait lasts, answers ``RefreshOutcome/unavailable(until:_:)`` at
+  /// once, without a refresher call; `stale`, if it is still the current credential, is then
+  /// known to be rejected and is refreshed before its next use (``earlyRefreshAt``).
   ///
   /// - Throws: `CancellationError` only, as soon as the calling task is cancelled.
   public func refresh(replacing stale: Credential) async throws -> Outcome {
@@ -163,7 +221,10 @@ where C.Duration == Duration {
             return .joined
           }
           if state.current != stale { return .answer(.refreshed(state.current)) }
-          if let notBefore = state.notBefore, clock.now < notBefore, let busy = state.lastBusy {
+          let now = clock.now
+          // The current credential was rejected (or is due): never send it again unrefreshed.
+          state.refreshAt = min(state.refreshAt ?? now, now)
+          if let notBefore = state.notBefore, now < notBefore, let busy = state.lastBusy {
             return .answer(.unavailable(until: notBefore, busy))
           }
           var flight = Flight()
@@ -203,24 +264,27 @@ where C.Duration == Duration {
   private func fly(refreshing stale: Credential) async {
     var attempts = 0
     while true {
-      let epochAtCall = state.withLock { state -> UInt64? in
+      let call = state.withLock { state -> (epoch: UInt64, at: C.Instant)? in
         guard let flight = state.flight, !flight.abandoned, !Task.isCancelled else { return nil }
         state.flight?.backingOff = false
         state.refresherCalls += 1
-        return state.epoch
+        return (state.epoch, clock.now)
       }
-      guard let epochAtCall else { return finishAbandoned() }
+      guard let (epochAtCall, calledAt) = call else { return finishAbandoned() }
       attempts += 1
       let failure: any Error
       do {
         let fresh = try await refresher(stale)
+        // The lifetime runs from the call, not the answer: the expiry is never overestimated.
+        let refreshAt = policy.earlyRefreshInstant(issuedAt: calledAt, lifetime: fresh.lifetime)
         return finish(epoch: epochAtCall) { state in
-          state.current = fresh
+          state.current = fresh.credential
+          state.refreshAt = refreshAt
           state.consecutiveFailures = 0
           state.busyStreak = 0
           state.notBefore = nil
           state.lastBusy = nil
-          return .refreshed(fresh)
+          return .refreshed(fresh.credential)
         }
       } catch {
         failure = error
@@ -245,14 +309,12 @@ where C.Duration == Duration {
       case .retryable, .quotaExhausted:
         let (wakeAt, keepTrying) = state.withLock { state -> (C.Instant, Bool) in
           state.busyStreak = min(state.busyStreak, Int.max - 1) + 1
-          let backoff = policy.backoff(afterStreak: state.busyStreak)
-          let wait = max(classification.retryAfter ?? .zero, backoff)
+          let wait = policy.busyWait(
+            afterStreak: state.busyStreak, retryAfter: classification.retryAfter)
           let wakeAt = clock.now.advanced(by: wait)
           state.notBefore = wakeAt
           state.lastBusy = classification
-          let keepTrying =
-            attempts < policy.maxAttempts && wait <= policy.maxBackoff
-            && state.flight?.abandoned == false
+          let keepTrying = attempts < policy.maxAttempts && state.flight?.abandoned == false
           if keepTrying { state.flight?.backingOff = true }
           return (wakeAt, keepTrying)
         }

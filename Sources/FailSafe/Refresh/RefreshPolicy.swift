@@ -1,33 +1,55 @@
-/// How a ``RefreshCoordinator`` treats a refresh endpoint that is busy or failing.
+/// How a ``RefreshCoordinator`` treats a refresh endpoint that is busy or failing, and how early
+/// it refreshes a credential whose expiry it knows.
 ///
-/// A refresh answered with a `retryable` or `quotaExhausted` classification (a 429, a 503) is not
-/// an authentication failure: the coordinator waits and tries again on its own schedule,
-/// `initialBackoff * 2^(streak-1)` capped at `maxBackoff` (a longer provider wait replaces it), and
-/// never counts it toward pausing or killing the credential. Any other failure that is not
-/// `permanent` counts toward ``pauseAfterFailures``.
+/// A refresh answered with a `retryable` or `quotaExhausted` classification (a 429, a 5xx) is not
+/// an authentication failure and never counts toward pausing or killing the credential. No
+/// refresh is tried again before
+/// `answeredAt + min(max(retryAfter, initialBackoff * 2^(streak-1)), maxBackoff)`, where `streak`
+/// counts the busy answers in a row (it survives across refreshes until one succeeds) and
+/// `retryAfter` is the provider's wait, if any: a longer provider wait is honoured up to
+/// `maxBackoff`. Any other failure that is not `permanent` counts toward ``pauseAfterFailures``.
+///
+/// ``standard``: 5 minutes after the first busy answer, then 10, 20, 30, 30... minutes; one
+/// refresher call per refresh, so a busy answer ends the refresh at once and its callers learn
+/// when to come back (``RefreshOutcome/unavailable(until:_:)``) instead of waiting inside it.
 public struct RefreshPolicy: Sendable, Hashable, CustomStringConvertible {
   /// Calls to the refresher one refresh may make, the first included, while the endpoint keeps
-  /// answering `retryable`. At least 1.
+  /// answering busy. At least 1.
+  ///
+  /// The waits between those calls are slept inside the refresh while every caller of it waits.
+  /// With waits of minutes (the ``standard`` schedule) keep it at 1: a busy answer then ends the
+  /// refresh at once with ``RefreshOutcome/unavailable(until:_:)``, the pool keeps the credential
+  /// out of rotation until that instant, and the first caller after it makes the next call.
+  /// Raise it only with a schedule of seconds, where holding the callers that long is acceptable.
   public let maxAttempts: Int
-  /// The wait after the first retryable refresh failure. Positive.
+  /// The wait after the first busy refresh answer. Positive.
   public let initialBackoff: Duration
-  /// The longest wait between refresh calls. A provider wait longer than this is not slept
-  /// through: the refresh reports the credential unavailable until then instead.
+  /// The longest wait after a busy answer, the provider's wait included: a longer
+  /// `Retry-After` is cut to this.
   public let maxBackoff: Duration
   /// Consecutive non-retryable refresh failures after which the credential is paused. At least 1.
   public let pauseAfterFailures: Int
+  /// How long before its known expiry a credential is refreshed instead of being sent, at most
+  /// half its lifetime: a credential issued with lifetime `L` at `t` is refreshed before use
+  /// from `t + L - min(expiryMargin, L / 2)`. Zero or more. Only credentials whose refresher
+  /// returned a lifetime have a known expiry.
+  public let expiryMargin: Duration
 
-  /// Four calls per refresh, 1 s doubling to at most 60 s, pause after three failures in a row.
+  /// One call per refresh; after a busy answer 5 minutes, doubling to at most 30 minutes; pause
+  /// after three failures in a row; refresh 30 seconds before a known expiry.
   public static let standard = RefreshPolicy(
-    uncheckedMaxAttempts: 4, initialBackoff: .seconds(1), maxBackoff: .seconds(60),
-    pauseAfterFailures: 3)
+    uncheckedMaxAttempts: 1, initialBackoff: .seconds(300), maxBackoff: .seconds(1_800),
+    pauseAfterFailures: 3, expiryMargin: .seconds(30))
 
   /// Creates a policy.
+  ///
+  /// A negative `expiryMargin` is taken as zero.
   ///
   /// - Throws: ``RefreshPolicyError`` if a count is below 1, `initialBackoff` is not positive or
   ///   `maxBackoff` is shorter than `initialBackoff`.
   public init(
-    maxAttempts: Int, initialBackoff: Duration, maxBackoff: Duration, pauseAfterFailures: Int
+    maxAttempts: Int, initialBackoff: Duration, maxBackoff: Duration, pauseAfterFailures: Int,
+    expiryMargin: Duration = .seconds(30)
   ) throws(RefreshPolicyError) {
     guard maxAttempts >= 1 else { throw .countBelowOne(name: "maxAttempts", value: maxAttempts) }
     guard pauseAfterFailures >= 1 else {
@@ -38,20 +60,21 @@ public struct RefreshPolicy: Sendable, Hashable, CustomStringConvertible {
     }
     self.init(
       uncheckedMaxAttempts: maxAttempts, initialBackoff: initialBackoff, maxBackoff: maxBackoff,
-      pauseAfterFailures: pauseAfterFailures)
+      pauseAfterFailures: pauseAfterFailures, expiryMargin: max(expiryMargin, .zero))
   }
 
   private init(
     uncheckedMaxAttempts: Int, initialBackoff: Duration, maxBackoff: Duration,
-    pauseAfterFailures: Int
+    pauseAfterFailures: Int, expiryMargin: Duration
   ) {
     self.maxAttempts = uncheckedMaxAttempts
     self.initialBackoff = initialBackoff
     self.maxBackoff = maxBackoff
     self.pauseAfterFailures = pauseAfterFailures
+    self.expiryMargin = expiryMargin
   }
 
-  /// The wait after the `streak`-th retryable failure in a row:
+  /// The schedule's wait after the `streak`-th busy answer in a row:
   /// `initialBackoff * 2^(streak-1)`, capped at `maxBackoff`. Any streak, even `Int.max`, zero or
   /// negative, yields a duration in `initialBackoff...maxBackoff` without overflow.
   public func backoff(afterStreak streak: Int) -> Duration {
@@ -65,10 +88,33 @@ public struct RefreshPolicy: Sendable, Hashable, CustomStringConvertible {
     return min(wait, maxBackoff)
   }
 
-  /// For example `maxAttempts=4 backoff=1.0 seconds...60.0 seconds pauseAfterFailures=3`.
+  /// How long no refresh is tried after the `streak`-th busy answer in a row, which came with
+  /// the provider's wait `retryAfter` (if any):
+  /// `min(max(retryAfter, backoff(afterStreak: streak)), maxBackoff)`. A negative provider wait
+  /// counts as none. Always in `initialBackoff...maxBackoff`.
+  public func busyWait(afterStreak streak: Int, retryAfter: Duration?) -> Duration {
+    min(max(retryAfter ?? .zero, backoff(afterStreak: streak)), maxBackoff)
+  }
+
+  /// When a credential issued at `issuedAt` with `lifetime` is refreshed before use:
+  /// `issuedAt + L - min(expiryMargin, L / 2)`, where `L` is `lifetime` clamped to
+  /// `0...100 years`. `nil` when the lifetime is unknown or not positive.
+  public func earlyRefreshInstant<Instant: InstantProtocol>(
+    issuedAt: Instant, lifetime: Duration?
+  ) -> Instant? where Instant.Duration == Duration {
+    guard let lifetime, lifetime > .zero else { return nil }
+    let clamped = min(lifetime, Self.longestLifetime)
+    return issuedAt.advanced(by: clamped - min(expiryMargin, clamped / 2))
+  }
+
+  /// Lifetimes beyond this are treated as this long, so that no instant arithmetic overflows.
+  private static let longestLifetime = Duration.seconds(100 * 366 * 86_400)
+
+  /// For example
+  /// `maxAttempts=1 backoff=300.0 seconds...1800.0 seconds pauseAfterFailures=3 expiryMargin=30.0 seconds`.
   public var description: String {
     "maxAttempts=\(maxAttempts) backoff=\(initialBackoff)...\(maxBackoff)"
-      + " pauseAfterFailures=\(pauseAfterFailures)"
+      + " pauseAfterFailures=\(pauseAfterFailures) expiryMargin=\(expiryMargin)"
   }
 }
 

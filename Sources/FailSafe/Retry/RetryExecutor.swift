@@ -85,7 +85,7 @@ where C.Duration == Duration {
         if let pending { pending.breaker.recordCancellation(pending.permit) }
         throw call.stop(early)
       }
-      let lease: CredentialLease<Credential, C>
+      var lease: CredentialLease<Credential, C>
       if let next = pending {
         lease = next
         pending = nil
@@ -115,6 +115,18 @@ where C.Duration == Duration {
         }
       }
       call.awaitsRetry = false
+      if lease.refreshFirst, call.refreshed.insert(lease.id).inserted {
+        // Known expired or rejected: refresh before sending, once per credential per call.
+        switch await pool.refreshBeforeUse(lease) {
+        case .send(let fresh):
+          lease = fresh
+        case .rotate:
+          call.excluded.insert(lease.id)
+          continue
+        case .cancelled:
+          throw call.stop(.cancelled)
+        }
+      }
 
       call.attempts += 1
       let outcome = await attempt(operation, with: lease.credential, call: call)

@@ -93,7 +93,15 @@ struct FailSafeJobLoop: Sendable {
       }
       let usable = await group.next() ?? false
       group.cancelAll()
-      return usable && !Task.isCancelled && clock.now < shiftEnd
+      guard usable, !Task.isCancelled, clock.now < shiftEnd else { return false }
+      // Sessions woken together go a nanosecond per session apart, so they take turns in the
+      // same order in every run.
+      do {
+        try await clock.sleep(until: clock.now.advanced(by: .nanoseconds(session.index + 1)))
+      } catch {
+        return false
+      }
+      return true
     }
   }
 

@@ -3,7 +3,8 @@ import Synchronization
 
 /// The incident's worker rewritten on FailSafe: every request goes through one shared
 /// `RetryExecutor` whose `CredentialPool` keeps a `CircuitBreaker` per credential and
-/// refreshes OAuth tokens single-flight, all on the simulation's clock.
+/// refreshes OAuth tokens single-flight (before they expire: the refresher returns the token's
+/// lifetime), all on the simulation's clock.
 ///
 /// This is the library itself, not a model of it: the breaker policy, retry configuration,
 /// retry budget and refresh policy are the library's defaults, so when the library changes,
@@ -64,7 +65,11 @@ public final class FailSafeWorker: SimulatedWorker {
         let upstream = environment.upstream
         let refreshToken = self.refreshToken
         let latencies = LockedRandom(environment.random(stream: 20_000))
-        let refreshing = CredentialRefreshing<String>(classifier: environment.classifier) { _, _ in
+        // The token answer's lifetime (its `expires_in`) lets the pool refresh before expiry.
+        let lifetime = upstream.script.oauthAccessTokenLifetime
+        let refreshing = CredentialRefreshing<String>.withExpiry(
+          classifier: environment.classifier
+        ) { _, _ in
           let presented = refreshToken.value
           let answer = try await upstream.send(
             to: .token, credential: presented,
@@ -74,7 +79,7 @@ public final class FailSafeWorker: SimulatedWorker {
             throw ProviderResponseError(answer.response.providerResponse)
           }
           refreshToken.value = refresh
-          return access
+          return RefreshedCredential(access, lifetime: lifetime)
         }
         pool = try CredentialPool(
           [

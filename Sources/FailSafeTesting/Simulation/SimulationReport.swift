@@ -1,12 +1,14 @@
 /// The figures of one run of one worker through one scenario.
 ///
-/// The JSON names are stable: `upstreamRequests`, `failedUpstreamRequests`,
+/// The JSON names are stable: `upstreamRequests`, `tokenEndpointRequests`, `failedUpstreamRequests`,
 /// `requestsAfterDead`, `jobsSubmitted`, `jobsCompleted`, `jobsFailed`, `failureReasons`,
 /// `jobsQueued`, `jobsLost`, `heldJobsPeak`, `recoverySeconds` (`null` when the upstream never recovered or no
 /// request succeeded after it did), `virtualSeconds`, `realSeconds`.
 public struct SimulationReport: Sendable, Hashable, Codable {
   /// Requests the upstream received.
   public var upstreamRequests: Int
+  /// Of those, the ones sent to the OAuth token endpoint (``UpstreamEndpoint/token``): refreshes.
+  public var tokenEndpointRequests: Int
   /// Of those, the ones answered with a failure (any non-2xx status).
   public var failedUpstreamRequests: Int
   /// Requests sent with a credential while it was known dead: after an answer that the
@@ -37,13 +39,15 @@ public struct SimulationReport: Sendable, Hashable, Codable {
 
   /// Creates a report from its figures.
   public init(
-    upstreamRequests: Int, failedUpstreamRequests: Int, requestsAfterDead: Int,
+    upstreamRequests: Int, tokenEndpointRequests: Int = 0, failedUpstreamRequests: Int,
+    requestsAfterDead: Int,
     jobsSubmitted: Int, jobsCompleted: Int, jobsFailed: Int, failureReasons: [String: Int],
     jobsQueued: Int, jobsLost: Int, heldJobsPeak: Int = 0, recoverySeconds: Double?,
     virtualSeconds: Double, realSeconds: Double
   ) {
     self.heldJobsPeak = heldJobsPeak
     self.upstreamRequests = upstreamRequests
+    self.tokenEndpointRequests = tokenEndpointRequests
     self.failedUpstreamRequests = failedUpstreamRequests
     self.requestsAfterDead = requestsAfterDead
     self.jobsSubmitted = jobsSubmitted
@@ -58,10 +62,31 @@ public struct SimulationReport: Sendable, Hashable, Codable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case upstreamRequests, failedUpstreamRequests, requestsAfterDead, jobsSubmitted
-    case jobsCompleted, jobsFailed, failureReasons, jobsQueued, jobsLost, heldJobsPeak
-    case recoverySeconds
+    case upstreamRequests, tokenEndpointRequests, failedUpstreamRequests, requestsAfterDead
+    case jobsSubmitted, jobsCompleted, jobsFailed, failureReasons, jobsQueued, jobsLost
+    case heldJobsPeak, recoverySeconds
     case virtualSeconds, realSeconds
+  }
+
+  /// Decodes a report; one written before `tokenEndpointRequests` or `heldJobsPeak` existed
+  /// reads them as 0.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    upstreamRequests = try container.decode(Int.self, forKey: .upstreamRequests)
+    tokenEndpointRequests =
+      try container.decodeIfPresent(Int.self, forKey: .tokenEndpointRequests) ?? 0
+    failedUpstreamRequests = try container.decode(Int.self, forKey: .failedUpstreamRequests)
+    requestsAfterDead = try container.decode(Int.self, forKey: .requestsAfterDead)
+    jobsSubmitted = try container.decode(Int.self, forKey: .jobsSubmitted)
+    jobsCompleted = try container.decode(Int.self, forKey: .jobsCompleted)
+    jobsFailed = try container.decode(Int.self, forKey: .jobsFailed)
+    failureReasons = try container.decode([String: Int].self, forKey: .failureReasons)
+    jobsQueued = try container.decode(Int.self, forKey: .jobsQueued)
+    jobsLost = try container.decode(Int.self, forKey: .jobsLost)
+    heldJobsPeak = try container.decodeIfPresent(Int.self, forKey: .heldJobsPeak) ?? 0
+    recoverySeconds = try container.decodeIfPresent(Double.self, forKey: .recoverySeconds)
+    virtualSeconds = try container.decode(Double.self, forKey: .virtualSeconds)
+    realSeconds = try container.decode(Double.self, forKey: .realSeconds)
   }
 
   /// Encodes every figure, writing `recoverySeconds` as `null` when there is none so the
@@ -69,6 +94,7 @@ public struct SimulationReport: Sendable, Hashable, Codable {
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(upstreamRequests, forKey: .upstreamRequests)
+    try container.encode(tokenEndpointRequests, forKey: .tokenEndpointRequests)
     try container.encode(failedUpstreamRequests, forKey: .failedUpstreamRequests)
     try container.encode(requestsAfterDead, forKey: .requestsAfterDead)
     try container.encode(jobsSubmitted, forKey: .jobsSubmitted)

@@ -67,7 +67,9 @@ public struct SimulationRunner<RealClock: Clock>: Sendable where RealClock.Durat
     while true {
       await clock.waitForSleepers(count: sessions.count)
       // The worker's own tasks (a pool's source watcher) run briefly between their sleeps.
-      while clock.sleeperCount < sessions.count + worker.backgroundTaskCount { await Task.yield() }
+      while clock.sleeperCount < sessions.count + worker.backgroundTaskCount, !Task.isCancelled {
+        await Task.yield()
+      }
       guard let next = clock.nextDeadline, next.offset <= end else { break }
       await clock.advance(to: next)
     }
@@ -116,6 +118,7 @@ public struct SimulationRunner<RealClock: Clock>: Sendable where RealClock.Durat
     let ledger = environment.jobs.ledger
     let report = SimulationReport(
       upstreamRequests: requests.count,
+      tokenEndpointRequests: requests.count { $0.endpoint == .token },
       failedUpstreamRequests: requests.count { !$0.response.isSuccess },
       requestsAfterDead: afterDead, jobsSubmitted: ledger.submitted,
       jobsCompleted: ledger.completed, jobsFailed: ledger.failed,

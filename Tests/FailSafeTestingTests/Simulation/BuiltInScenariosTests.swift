@@ -73,11 +73,30 @@ struct BuiltInScenariosTests {
     let scenario = try #require(SimulationScenario.builtIn(named: "oauth-429"))
     let outcome = await runner.run(scenario)
     let failSafe = outcome.failSafe
+    let recovery = try #require(scenario.script.recovery)
+    // No refresh token sent that then came back invalid_grant: none burnt.
     #expect(!failSafe.requests.contains { $0.response == ProviderResponses.oauthInvalidGrant })
-    // Every poll after the recovery succeeds; the first within one poll interval.
-    #expect(failSafe.report.jobsCompleted == outcome.naive.report.jobsCompleted)
-    #expect(try #require(failSafe.report.recoverySeconds) < 120)
+    // The token endpoint is left alone while it rate-limits: its schedule, not the polls.
+    let tokenRequests = failSafe.requests.filter { $0.endpoint == .token }
+    #expect(failSafe.report.tokenEndpointRequests == tokenRequests.count)
+    #expect(tokenRequests.count { $0.sentAt < recovery } <= 15)
+    // The first successful poll within 30 minutes of the recovery.
+    let firstPoll = try #require(
+      failSafe.requests.first { $0.endpoint == .api && $0.response.isSuccess })
+    #expect(firstPoll.sentAt >= recovery)
+    #expect(firstPoll.sentAt - recovery <= .seconds(1_800))
+    #expect(try #require(failSafe.report.recoverySeconds) <= 1_800)
+    // After it, every poll succeeds: each token is refreshed before it expires.
+    #expect(
+      failSafe.requests.allSatisfy { $0.sentAt < firstPoll.sentAt || $0.response.isSuccess })
+    // The only token sent to the API unrefreshed once known rejected or expired: none. The one
+    // 401 is the first poll's, with the token the run starts with, whose expiry nobody knows.
+    let rejected = failSafe.requests.filter { $0.endpoint == .api && !$0.response.isSuccess }
+    #expect(rejected.map(\.credential) == [ScriptedUpstream.initialAccessToken])
+    #expect(failSafe.report.failureReasons["tokenExpired", default: 0] <= 1)
     #expect(failSafe.report.upstreamRequests < outcome.naive.report.upstreamRequests)
+    #expect(
+      failSafe.report.tokenEndpointRequests < outcome.naive.report.tokenEndpointRequests)
   }
 
   @Test func aReviveInTheSharedStoreReachesTheOtherProcessWithinOneSync() async throws {

@@ -1,5 +1,6 @@
 import FailSafe
 import FailSafeTesting
+import Foundation
 import Testing
 
 /// Takes one job and drops it: the ledger must call it lost.
@@ -130,5 +131,20 @@ struct SimulationRunnerTests {
       #expect(run.report.jobsCompleted == 30)
       #expect(run.report.jobsLost == 0)
     }
+  }
+
+  @Test func aReportRoundTripsThroughJSONAndAnOlderOneReadsNoTokenRequests() throws {
+    let report = SimulationReport(
+      upstreamRequests: 10, tokenEndpointRequests: 4, failedUpstreamRequests: 3,
+      requestsAfterDead: 0, jobsSubmitted: 5, jobsCompleted: 5, jobsFailed: 0,
+      failureReasons: [:], jobsQueued: 0, jobsLost: 0, recoverySeconds: nil,
+      virtualSeconds: 60, realSeconds: 0.5)
+    let data = try JSONEncoder().encode(report)
+    #expect(try JSONDecoder().decode(SimulationReport.self, from: data) == report)
+    var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(object["tokenEndpointRequests"] as? Int == 4)
+    object["tokenEndpointRequests"] = nil
+    let older = try JSONSerialization.data(withJSONObject: object)
+    #expect(try JSONDecoder().decode(SimulationReport.self, from: older).tokenEndpointRequests == 0)
   }
 }

@@ -6,7 +6,7 @@ import Testing
 /// Yields until `condition` holds: for state another task reaches without touching the clock
 /// (a waiter registering). Never sleeps; the suite's time limit bounds it.
 func yieldUntil(_ condition: () -> Bool) async {
-  while !condition() { await Task.yield() }
+  while !condition() && !Task.isCancelled { await Task.yield() }
 }
 
 /// A pool of `keys` (ids equal to the initial values) on `clock`, with `sourcing`.
