@@ -113,6 +113,51 @@ struct URLSessionScenarioConcurrencyTests {
     #expect(requests.allSatisfy { $0.headers["x-goog-api-key"] == "gemini" })
   }
 
+  /// A dead key, 13 workers and 300 jobs held inside their executor calls; the key file is
+  /// rewritten and the pool picks the new key up at its next source check: every job completes,
+  /// the dead key is sent at most once per worker, and no job's side effect ran while held.
+  @Test func heldJobsCompleteWhenTheKeyFileIsRewritten() async throws {
+    let folder = try TemporaryFolder()
+    try folder.write("dead-key\n", to: "gemini.key")
+    let registry = BreakerRegistry(clock: ContinuousClock())
+    let pool = try CredentialPool(
+      ["gemini": "dead-key"], registry: registry,
+      sourcing: CredentialSourcing(.file(atPath: folder.path("gemini.key")), checkInterval: .seconds(1)))
+    let executor = RetryExecutor(
+      pool: pool, classifier: ProviderErrorClassifier(),
+      configuration: RetryConfiguration(credentialWait: RetryConfiguration.untilUsable))
+    let script = HTTPScript { request in
+      let key = request.headers["x-goog-api-key"] ?? ""
+      return key == "dead-key" ? scriptedJSON(apiKeyInvalid) : .text(200, key)
+    }
+    let sideEffectsWhileDead = LockedValue(0)
+    let breaker = try #require(pool.breaker(for: "gemini"))
+    let transport = self.transport
+    let (results, requests) = try await withScriptedServer(script) { server in
+      let url = server.url("/v1beta/models/gemini:generateContent")
+      let backlog = Task {
+        await runBacklog(jobs: 300, workers: 13) { _, worker -> JobResult in
+          await runJob(executor, transport: transport, url: url, worker: worker) {
+            if breaker.state == .dead { sideEffectsWhileDead.withLock { $0 += 1 } }
+          }
+        }
+      }
+      // Every worker holds its job, waiting on the pool: nothing spins, nothing is sent.
+      await yieldUntil { pool.waitingCount == 13 }
+      let sentWhileHeld = server.requests.count
+      try folder.write("new-key\n", to: "gemini.key")
+      let results = await backlog.value
+      #expect(sentWhileHeld <= 13)
+      return (results, server.requests)
+    }
+    #expect(results.count == 300)
+    #expect(results.values.allSatisfy { $0 == .succeeded(credential: "new-key") })
+    #expect(requests.filter { $0.headers["x-goog-api-key"] == "dead-key" }.count <= 13)
+    #expect(requests.filter { $0.headers["x-goog-api-key"] == "new-key" }.count == 300)
+    #expect(sideEffectsWhileDead.value == 0)
+    #expect(breaker.state == .closed)
+  }
+
   /// The server answers 503 for one second from its 51st request on, then recovers.
   @Test func outageThenRecovery() async throws {
     let executor = try makeRealTimeExecutor(
