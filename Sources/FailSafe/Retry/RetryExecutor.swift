@@ -247,7 +247,11 @@ where C.Duration == Duration {
     let wake = await pool.waitForChange(deadline: limit, reopenAt: reopenAt)
     call.waited += before.duration(to: clock.now)
     switch wake {
-    case .woken: call.wasWoken = true
+    case .woken:
+      call.wasWoken = true
+      // Something changed (a replaced key, a revive): the verdicts this call made on the old
+      // values no longer stand. A credential still unusable is refused by its breaker anyway.
+      call.excluded.removeAll()
     case .timedOut: throw call.stop(unusable())
     case .cancelled: throw call.stop(.cancelled)
     }

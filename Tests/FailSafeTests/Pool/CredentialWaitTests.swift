@@ -152,6 +152,28 @@ struct CredentialWaitTests {
     #expect(log.all == ["key-new"])
   }
 
+  @Test func aCallThatKilledTheKeyItselfResumesWithTheReplacement() async throws {
+    let clock = ManualClock()
+    let pool = try makePool(clock: clock)
+    let executor = RetryExecutor(
+      pool: pool, classifier: TestClassifier(),
+      configuration: RetryConfiguration(credentialWait: RetryConfiguration.untilUsable))
+    let log = CallLog()
+    let call = Task {
+      try await executor.run { key in
+        log.append(key)
+        if key == "key-a" { throw apiKeyInvalid }
+        return key
+      }
+    }
+    // The call's own answer kills the key; the call holds instead of failing.
+    await yieldUntil { pool.waitingCount == 1 }
+    #expect(pool.breaker(for: "key-a")?.state == .dead)
+    pool.replace("key-a", with: "key-new")
+    #expect(try await call.value == "key-new")
+    #expect(log.all == ["key-a", "key-new"])
+  }
+
   @Test func withoutAWaitTheFailureSaysHoldNotFail() async throws {
     let clock = ManualClock()
     let pool = try makePool(clock: clock)
