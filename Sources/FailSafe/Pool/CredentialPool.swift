@@ -172,7 +172,7 @@ where C.Duration == Duration {
   /// Woken by the change, not by polling: ``replace(_:with:)``, ``resume(_:)``, a revive or
   /// reset adopted from shared state, a probe that succeeded or was given back, a changed value
   /// read from the ``sourcing`` source, and the end of the earliest cooldown. Waiters wake first
-  /// come first served, at most ``wakeBatchPerClosedCredential`` per closed credential and one
+  /// come first served, at most 16 per closed credential and one
   /// for a due half-open probe; each that finds a credential still usable wakes the next, and
   /// each that finds none waits again. Waiting costs no CPU and no timer per waiter.
   ///

@@ -14,9 +14,9 @@ import Synchronization
 /// an operator replaces is picked up at the pool's next source check, without a restart.
 ///
 /// Per job: run it through the executor. Success completes it; only a `fatal` answer fails it
-/// (``JobAction/fail``). When no credential is usable (``JobAction/hold(until:)``: dead, paused,
+/// (`JobAction.fail`). When no credential is usable (`JobAction.hold(until:)`: dead, paused,
 /// open) the session holds the job, writing nothing for it, and waits in
-/// ``CredentialPool/waitUntilUsable(deadline:)`` until the pool reports a usable credential (a
+/// `CredentialPool.waitUntilUsable(deadline:)` until the pool reports a usable credential (a
 /// poller instead drops the poll: the next one comes anyway); at the shift's end it gives the job
 /// back. Cancellation gives it back too.
 public final class FailSafeWorker: SimulatedWorker {

@@ -2,8 +2,8 @@ import FailSafe
 import Foundation
 
 /// The FailSafe worker run as several processes that share one breaker state store (a state
-/// file on one host, standing in for it here an ``InMemoryBreakerStateStore``), each process
-/// with its own registry, pool, executor and ``BreakerStatePersistence``. Session `i` belongs to
+/// file on one host, standing in for it here an `InMemoryBreakerStateStore`), each process
+/// with its own registry, pool, executor and `BreakerStatePersistence`. Session `i` belongs to
 /// process `i % processes`.
 ///
 /// What one process learns (a dead key) the others adopt at their next synchronisation, and an
