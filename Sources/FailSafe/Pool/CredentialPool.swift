@@ -184,12 +184,11 @@ where C.Duration == Duration {
   public func waitUntilUsable(deadline: C.Instant? = nil) async throws(CredentialWaitError) {
     while true {
       if Task.isCancelled { throw .cancelled }
-      let (usable, reopenAt) = usability()
-      if usable {
+      if usability().usable {
         wakeNextIfClosed()
         return
       }
-      switch await waitForChange(deadline: deadline, reopenAt: reopenAt) {
+      switch await waitForChange(deadline: deadline) {
       case .woken: continue
       case .timedOut: throw .deadlineReached
       case .cancelled: throw .cancelled
@@ -207,13 +206,12 @@ where C.Duration == Duration {
     (state.withLock { $0.watchingSources } ? 1 : 0) + (waiters.hasAlarm ? 1 : 0)
   }
 
-  /// Suspends until a change may have made a credential usable (see ``waitUntilUsable(deadline:)``),
-  /// `deadline` passes, or the task is cancelled; `reopenAt` is the earliest cooldown end known.
-  func waitForChange(deadline: C.Instant?, reopenAt: C.Instant?) async
-    -> CredentialWaitQueue<C>.Wake
-  {
+  /// Suspends until a change may have made a credential usable (see
+  /// ``waitUntilUsable(deadline:)``), `deadline` passes, or the task is cancelled. Returns at
+  /// once, woken, if one is usable by the time the waiter is registered.
+  func waitForChange(deadline: C.Instant?) async -> CredentialWaitQueue<C>.Wake {
     watchSourcesIfNeeded()
-    return await waiters.wait(deadline: deadline, reopenAt: reopenAt)
+    return await waiters.wait(deadline: deadline) { usability() }
   }
 
   /// Passes the wake on after a woken waiter found a credential usable, while the credentials
@@ -259,7 +257,8 @@ where C.Duration == Duration {
     switch state {
     case .closed, .halfOpen: wakeWaiters()
     case .dead, .paused: watchSourcesIfNeeded()
-    case .open, .suspended: break
+    // A probe failed, or a credential tripped: its cooldown's end is when to look again.
+    case .open, .suspended: waiters.noteReopen(at: usability().reopenAt)
     }
   }
 

@@ -46,9 +46,15 @@ final class CredentialWaitQueue<C: Clock>: Sendable where C.Duration == Duration
   /// Whether the alarm task is set (asleep until its instant, or running).
   var hasAlarm: Bool { state.withLock { $0.alarm != nil } }
 
-  /// Suspends until woken, until `deadline`, or until the task is cancelled. `reopenAt`, when
-  /// known, is when a credential's cooldown ends: the queue's alarm wakes waiters then.
-  func wait(deadline: C.Instant?, reopenAt: C.Instant?) async -> Wake {
+  /// Suspends until woken, until `deadline`, or until the task is cancelled.
+  ///
+  /// `look` tells whether a credential is usable now and, if not, when the earliest cooldown
+  /// ends (the alarm wakes one waiter then). It is called once the waiter is registered, so a
+  /// change between the caller's own look and the registration is never missed: either `look`
+  /// sees it, or the change's ``wake(_:)`` finds the waiter.
+  func wait(
+    deadline: C.Instant?, look: () -> (usable: Bool, reopenAt: C.Instant?)
+  ) async -> Wake {
     let id = state.withLock { state -> UInt64 in
       state.nextID &+= 1
       return state.nextID
@@ -65,14 +71,19 @@ final class CredentialWaitQueue<C: Clock>: Sendable where C.Duration == Duration
           if let deadline {
             state.earliestDeadline = min(state.earliestDeadline ?? deadline, deadline)
           }
-          if let reopenAt { state.reopenAt = min(state.reopenAt ?? reopenAt, reopenAt) }
           return nil
         }
         if let immediate {
           continuation.resume(returning: immediate)
-        } else {
-          armAlarm()
+          return
         }
+        let (usable, reopenAt) = look()
+        if usable {
+          let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+          waiter?.continuation.resume(returning: .woken)
+          return
+        }
+        noteReopen(at: reopenAt)
       }
     } onCancel: {
       let waiter = state.withLock { state in
@@ -82,6 +93,16 @@ final class CredentialWaitQueue<C: Clock>: Sendable where C.Duration == Duration
       }
       waiter?.continuation.resume(returning: .cancelled)
     }
+  }
+
+  /// Records that a cooldown ends at `instant` (if known), so the alarm wakes one waiter then;
+  /// without waiters there is nothing to wake and nothing is armed.
+  func noteReopen(at instant: C.Instant?) {
+    state.withLock { state in
+      guard let instant, !state.waiters.isEmpty else { return }
+      state.reopenAt = min(state.reopenAt ?? instant, instant)
+    }
+    armAlarm()
   }
 
   /// Wakes the `count` longest-waiting tasks.

@@ -244,7 +244,7 @@ where C.Duration == Duration {
     // A cooldown known to end past the allowance will not end in time: stop now, not later.
     guard let limit = call.credentialWaitLimit(now: before), reopenAt.map({ $0 <= limit }) ?? true
     else { throw call.stop(unusable()) }
-    let wake = await pool.waitForChange(deadline: limit, reopenAt: reopenAt)
+    let wake = await pool.waitForChange(deadline: limit)
     call.waited += before.duration(to: clock.now)
     switch wake {
     case .woken:

@@ -72,36 +72,19 @@ struct FailSafeJobLoop: Sendable {
   }
 
   /// Waits until the pool reports a usable credential; `false` when the shift ends first or the
-  /// run is cancelled. The session sleeps on the run's clock until its shift's end meanwhile, as
-  /// the runner requires of a waiting session.
+  /// run is cancelled. The runner counts the session as waiting meanwhile
+  /// (``SimulatedWorker/waitingSessionCount``): a woken waiter leaves the pool's queue before it
+  /// runs, so time never moves while it does.
   private func holdUntilUsable(session: SimulationSession) async -> Bool {
     let clock = environment.clock
-    let pool = executor.pool
-    let shiftEnd = ManualClock.Instant(offset: session.shift.upperBound)
-    return await withTaskGroup(of: Bool.self) { group in
-      group.addTask {
-        do {
-          try await pool.waitUntilUsable()
-          return true
-        } catch {
-          return false
-        }
-      }
-      group.addTask {
-        try? await clock.sleep(until: shiftEnd)
-        return false
-      }
-      let usable = await group.next() ?? false
-      group.cancelAll()
-      guard usable, !Task.isCancelled, clock.now < shiftEnd else { return false }
+    do {
+      try await executor.pool.waitUntilUsable(deadline: .init(offset: session.shift.upperBound))
       // Sessions woken together go a nanosecond per session apart, so they take turns in the
       // same order in every run.
-      do {
-        try await clock.sleep(until: clock.now.advanced(by: .nanoseconds(session.index + 1)))
-      } catch {
-        return false
-      }
+      try await clock.sleep(until: clock.now.advanced(by: .nanoseconds(session.index + 1)))
       return true
+    } catch {
+      return false
     }
   }
 

@@ -109,6 +109,9 @@ public final class FailSafeWorker: SimulatedWorker {
   /// The pool's own tasks (source watcher, waiters' alarm), which the runner waits for too.
   public var backgroundTaskCount: Int { jobs.executor.pool.backgroundTaskCount }
 
+  /// Sessions holding a job while no credential is usable: waiting in the pool's queue.
+  public var waitingSessionCount: Int { jobs.executor.pool.waitingCount }
+
   /// Works through the shift's jobs through the executor.
   public func work(_ session: SimulationSession) async {
     await jobs.work(session)

@@ -112,6 +112,11 @@ public final class SharedStateFailSafeWorker: SimulatedWorker {
     }
   }
 
+  /// Sessions holding a job while no credential is usable: waiting in their pool's queue.
+  public var waitingSessionCount: Int {
+    processes.reduce(0) { $0 + $1.loop.executor.pool.waitingCount }
+  }
+
   /// Works through the shift's jobs in the session's process.
   public func work(_ session: SimulationSession) async {
     await processes[session.index % processes.count].loop.work(session)

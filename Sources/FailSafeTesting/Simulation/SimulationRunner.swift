@@ -65,9 +65,11 @@ public struct SimulationRunner<RealClock: Clock>: Sendable where RealClock.Durat
         })
     }
     while true {
-      await clock.waitForSleepers(count: sessions.count)
-      // The worker's own tasks (a pool's source watcher) run briefly between their sleeps.
-      while clock.sleeperCount < sessions.count + worker.backgroundTaskCount, !Task.isCancelled {
+      // Every session idle (asleep on the clock, or waiting in a pool's queue), and the
+      // worker's own tasks (a pool's source watcher and alarm) asleep too.
+      while clock.sleeperCount + worker.waitingSessionCount
+        < sessions.count + worker.backgroundTaskCount, !Task.isCancelled
+      {
         await Task.yield()
       }
       guard let next = clock.nextDeadline, next.offset <= end else { break }

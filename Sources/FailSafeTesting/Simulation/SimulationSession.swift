@@ -94,14 +94,21 @@ public protocol SimulatedWorker: Sendable {
   ///
   /// Every job taken must be completed, failed with a reason or given back, also when the task
   /// is cancelled (the run ends by cancelling every session). Each session must sleep on the
-  /// run's clock whenever it waits: the runner advances time when every session sleeps.
+  /// run's clock whenever it waits (or be counted in ``waitingSessionCount``): the runner
+  /// advances time when every session is idle.
   func work(_ session: SimulationSession) async
   /// How many of the worker's own background tasks (not sessions) use the run's clock now:
   /// the runner moves the clock only once they sleep too. Zero by default.
   var backgroundTaskCount: Int { get }
+  /// How many sessions wait now on something other than the run's clock (a pool's queue of
+  /// tasks waiting for a usable credential): the runner counts them as idle, like sleepers.
+  /// Zero by default.
+  var waitingSessionCount: Int { get }
 }
 
 extension SimulatedWorker {
   /// None.
   public var backgroundTaskCount: Int { 0 }
+  /// None.
+  public var waitingSessionCount: Int { 0 }
 }
