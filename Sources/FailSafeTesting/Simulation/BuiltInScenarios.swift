@@ -1,5 +1,5 @@
 extension SimulationScenario {
-  /// The five incidents `failsafe simulate` replays, in the order it prints them.
+  /// The six incidents `failsafe simulate` replays, in the order it prints them.
   public static func builtIn(seed: UInt64 = 2_026) -> [SimulationScenario] {
     [deadKey(seed: seed), oauth429(), overload(), poolRevoked(), flatTTL(), revivedElsewhere()]
   }
