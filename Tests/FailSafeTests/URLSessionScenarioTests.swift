@@ -122,7 +122,8 @@ struct URLSessionScenarioConcurrencyTests {
     let registry = BreakerRegistry(clock: ContinuousClock())
     let pool = try CredentialPool(
       ["gemini": "dead-key"], registry: registry,
-      sourcing: CredentialSourcing(.file(atPath: folder.path("gemini.key")), checkInterval: .seconds(1)))
+      sourcing: CredentialSourcing(
+        .file(atPath: folder.path("gemini.key")), checkInterval: .seconds(1)))
     let executor = RetryExecutor(
       pool: pool, classifier: ProviderErrorClassifier(),
       configuration: RetryConfiguration(credentialWait: RetryConfiguration.untilUsable))
