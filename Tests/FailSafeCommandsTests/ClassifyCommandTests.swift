@@ -93,4 +93,24 @@ struct ClassifyCommandTests {
       [], input: [#"{"id":"k","status":400,"headers":{"sk-proj-AbCdEf0123456789AbCdEf":1}}"#])
     #expect(!capture.output.contains("sk-proj-AbCdEf0123456789AbCdEf"))
   }
+
+  @Test func readsAFileWithCRLFLineEndingsLineByLine() async throws {
+    // Issue 19 #11: "\r\n" is one Character, so splitting the text on "\n" found no line.
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "classify-crlf-\(UUID().uuidString).jsonl")
+    let lines = [
+      #"{"id":1,"status":529}"#, "", #"{"id":2,"status":402}"#, #"{"id":3,"status":401}"#,
+    ]
+    try Data((lines.joined(separator: "\r\n") + "\r\n").utf8).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let (status, capture) = await run([url.path])
+    #expect(status == ExitStatus.success)
+    #expect(capture.error.isEmpty)
+    let objects = try outputObjects(capture)
+    #expect(objects.map { ($0["id"] as? NSNumber)?.intValue } == [1, 2, 3])
+    #expect(
+      objects.map { $0["disposition"] as? String } == [
+        "retryable", "quotaExhausted", "unauthorized",
+      ])
+  }
 }
