@@ -157,6 +157,29 @@ struct WaitHintTests {
         == Duration.seconds(wait).components)
   }
 
+  @Test(arguments: [64, 65, 400, 100_000])
+  func aHugeAllDigitRetryAfterGivesTheMaximumWait(digits: Int) {
+    // Issue 19 #13: 64 digits gave the maximum, 65 or more gave no wait at all.
+    let maximum = ProviderErrorClassifier().configuration.maximumWait
+    let value = String(repeating: "9", count: digits)
+    #expect(classify(429, headers: [("Retry-After", value)]).retryAfter == maximum)
+    #expect(classify(429, headers: [("retry-after-ms", value)]).retryAfter == maximum)
+    #expect(classify(429, headers: [("Retry-After", value + ".5")]).retryAfter == maximum)
+    #expect(classify(429, #"{"retry_after":"\#(value)"}"#).retryAfter == maximum)
+  }
+
+  @Test func longDecimalsWithLeadingZerosOrLongFractionsKeepTheirValue() {
+    // Length alone does not make a value huge.
+    let zeros = String(repeating: "0", count: 70)
+    #expect(seconds(classify(429, headers: [("Retry-After", zeros + "5")]).retryAfter) == 5)
+    #expect(seconds(classify(429, headers: [("Retry-After", "7." + zeros)]).retryAfter) == 7)
+    #expect(
+      seconds(classify(429, headers: [("Retry-After", zeros + "2.5" + zeros)]).retryAfter) == 2.5)
+    #expect(seconds(classify(429, headers: [("Retry-After", zeros)]).retryAfter) == 0)
+    #expect(classify(429, headers: [("Retry-After", zeros + "x")]).retryAfter == nil)
+    #expect(classify(429, headers: [("Retry-After", "1." + zeros + ".")]).retryAfter == nil)
+  }
+
   @Test func negativeOrNonNumericBodyWaitsAreIgnored() {
     #expect(classify(429, #"{"retry_after":-30}"#).retryAfter == nil)
     #expect(classify(429, #"{"retry_after":"soon"}"#).retryAfter == nil)
