@@ -74,9 +74,10 @@ public struct ClassifyCommand: Subcommand {
         io.writeError("failsafe classify: cannot read '\(path)': \(reason).\n")
         return ExitStatus.failure
       }
-      var lines = String(decoding: data, as: UTF8.self).split(
-        separator: "\n", omittingEmptySubsequences: false
-      ).reversed().map(String.init)
+      // Split the bytes, not the text: in a `String`, "\r\n" is one `Character`, which a
+      // split on "\n" never matches. A line's trailing "\r" is dropped below, as for stdin.
+      var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        .reversed().map { String(decoding: $0, as: UTF8.self) }
       nextLine = { lines.popLast() }
     } else {
       nextLine = io.readLine

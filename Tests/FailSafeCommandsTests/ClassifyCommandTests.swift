@@ -93,4 +93,56 @@ struct ClassifyCommandTests {
       [], input: [#"{"id":"k","status":400,"headers":{"sk-proj-AbCdEf0123456789AbCdEf":1}}"#])
     #expect(!capture.output.contains("sk-proj-AbCdEf0123456789AbCdEf"))
   }
+
+  @Test func readsAFileWithCRLFLineEndingsLineByLine() async throws {
+    // Issue 19 #11: "\r\n" is one Character, so splitting the text on "\n" found no line.
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "classify-crlf-\(UUID().uuidString).jsonl")
+    let lines = [
+      #"{"id":1,"status":529}"#, "", #"{"id":2,"status":402}"#, #"{"id":3,"status":401}"#,
+    ]
+    try Data((lines.joined(separator: "\r\n") + "\r\n").utf8).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let (status, capture) = await run([url.path])
+    #expect(status == ExitStatus.success)
+    #expect(capture.error.isEmpty)
+    let objects = try outputObjects(capture)
+    #expect(objects.map { ($0["id"] as? NSNumber)?.intValue } == [1, 2, 3])
+    #expect(
+      objects.map { $0["disposition"] as? String } == [
+        "retryable", "quotaExhausted", "unauthorized",
+      ])
+  }
+
+  @Test func statusIsReadAsAnIntegerNeverThroughDouble() async throws {
+    // Issue 19 #12: Int.max was refused, Int.min - 1 became Int.min, 4.29e2 became 429.
+    let (status, capture) = await run(
+      [],
+      input: [
+        #"{"id":"max","status":9223372036854775807}"#,
+        #"{"id":"min","status":-9223372036854775808}"#,
+        #"{"id":"below","status":-9223372036854775809}"#,
+        #"{"id":"exponent","status":4.29e2}"#,
+        #"{"id":"fraction","status":429.0}"#,
+        #"{"id":"plain","status" : 429 ,"body":"{\"status\": 4.29e2}"}"#,
+        #"{"id":"nested","headers":{"status":"4.29e2"},"st\u0061tus":404}"#,
+      ])
+    #expect(status == ExitStatus.failure)
+    let objects = try outputObjects(capture)
+    try #require(objects.count == 7)
+    #expect(objects[0]["error"] == nil, "\(objects[0])")
+    #expect(objects[0]["disposition"] as? String == "fatal")
+    #expect(objects[1]["error"] == nil, "\(objects[1])")
+    #expect(objects[1]["disposition"] as? String == "fatal")
+    let outOfRange = objects[2]["error"] as? String
+    #expect(outOfRange?.contains("\"status\" must be an integer") == true, "\(objects[2])")
+    #expect(outOfRange?.contains("out of range") == true, "\(objects[2])")
+    for object in objects[3...4] {
+      let message = object["error"] as? String
+      #expect(message?.contains("without a fraction or exponent") == true, "\(object)")
+      #expect(object["disposition"] == nil)
+    }
+    #expect(objects[5]["disposition"] as? String == "retryable", "\(objects[5])")
+    #expect(objects[6]["disposition"] as? String == "fatal", "\(objects[6])")
+  }
 }

@@ -116,6 +116,18 @@ struct StateCommandTests {
     #expect(!result.error.contains("Fatal"))
   }
 
+  @Test func showReadsAFileThatBeginsWithAByteOrderMark() async throws {
+    // Issue 19 #2: a UTF-8 BOM before the JSON is not damage.
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+    try Data(bom + Array(Self.sample.encoded())).write(to: URL(fileURLWithPath: scratch.path))
+    let result = await runCommand(["show", scratch.path])
+    #expect(result.status == ExitStatus.success)
+    #expect(result.error.isEmpty)
+    #expect(result.output.hasPrefix("3 credentials: 1 dead, 1 open, 1 closed"))
+  }
+
   @Test(arguments: [
     ["show"], ["show", "a", "b"], ["revive", "x"], ["frob", "x"], [], ["show", "-x", "f"],
   ])

@@ -14,7 +14,8 @@
 /// 7. the status code alone (see the documentation for the defaults: an unknown 4xx is
 ///    `fatal`, an unknown 5xx `retryable`).
 ///
-/// Only the first 64 KiB of a body is read, in place, with a flat scanner that cannot recurse.
+/// Only the first 64 KiB of a body is read, in place, with a flat scanner that cannot recurse,
+/// and only the first 256 header fields.
 /// The wait is capped at ``Configuration/maximumWait``. Evidence is short and redacted by
 /// ``SecretRedactor``.
 public struct ProviderErrorClassifier: FailureClassifying {

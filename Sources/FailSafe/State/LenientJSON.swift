@@ -63,8 +63,12 @@ struct LenientJSONParser {
   }
 
   /// Parses one JSON document; text after it is a problem too (but the value is kept).
+  ///
+  /// A leading UTF-8 byte order mark (`EF BB BF`, which some editors write) is skipped; byte
+  /// offsets in problems still count from the start of `bytes`.
   static func parse(_ bytes: [UInt8], maximumDepth: Int = 32) -> LenientJSONParse {
     var parser = LenientJSONParser(bytes: bytes, maximumDepth: maximumDepth)
+    parser.index = byteOrderMarkLength(bytes)
     parser.skipWhitespace()
     if parser.index == bytes.count {
       return LenientJSONParse(value: nil, problem: "the file is empty")
@@ -77,6 +81,11 @@ struct LenientJSONParser {
       }
     }
     return LenientJSONParse(value: value, problem: parser.problem)
+  }
+
+  /// 3 if `bytes` starts with a UTF-8 byte order mark, else 0.
+  static func byteOrderMarkLength(_ bytes: [UInt8]) -> Int {
+    bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
   }
 
   private mutating func fail(_ message: String) {

@@ -41,8 +41,11 @@ enum StateDocumentReader {
           message: "the file is damaged (\(problem)); keeping every entry read before that point"))
     }
     guard let value = parse.value else {
-      // Only an empty file may be taken for a state file without any recognisable content.
-      let isEmpty = bytes.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
+      // Only an empty file (whitespace after an optional byte order mark) may be taken for a
+      // state file without any recognisable content.
+      let isEmpty = bytes.dropFirst(LenientJSONParser.byteOrderMarkLength(bytes)).allSatisfy {
+        [0x20, 0x09, 0x0A, 0x0D].contains($0)
+      }
       return StateDocumentReading(
         document: PersistedStateDocument(), diagnostics: diagnostics, isStateFile: isEmpty)
     }

@@ -157,6 +157,65 @@ struct WaitHintTests {
         == Duration.seconds(wait).components)
   }
 
+  @Test(arguments: [64, 65, 400, 100_000])
+  func aHugeAllDigitRetryAfterGivesTheMaximumWait(digits: Int) {
+    // Issue 19 #13: 64 digits gave the maximum, 65 or more gave no wait at all.
+    let maximum = ProviderErrorClassifier().configuration.maximumWait
+    let value = String(repeating: "9", count: digits)
+    #expect(classify(429, headers: [("Retry-After", value)]).retryAfter == maximum)
+    #expect(classify(429, headers: [("retry-after-ms", value)]).retryAfter == maximum)
+    #expect(classify(429, headers: [("Retry-After", value + ".5")]).retryAfter == maximum)
+    #expect(classify(429, #"{"retry_after":"\#(value)"}"#).retryAfter == maximum)
+  }
+
+  @Test func longDecimalsWithLeadingZerosOrLongFractionsKeepTheirValue() {
+    // Length alone does not make a value huge.
+    let zeros = String(repeating: "0", count: 70)
+    #expect(seconds(classify(429, headers: [("Retry-After", zeros + "5")]).retryAfter) == 5)
+    #expect(seconds(classify(429, headers: [("Retry-After", "7." + zeros)]).retryAfter) == 7)
+    #expect(
+      seconds(classify(429, headers: [("Retry-After", zeros + "2.5" + zeros)]).retryAfter) == 2.5)
+    #expect(seconds(classify(429, headers: [("Retry-After", zeros)]).retryAfter) == 0)
+    #expect(classify(429, headers: [("Retry-After", zeros + "x")]).retryAfter == nil)
+    #expect(classify(429, headers: [("Retry-After", "1." + zeros + ".")]).retryAfter == nil)
+  }
+
+  /// `windows` empty rate-limit windows, `x-ratelimit-remaining-w<i>: 0` then
+  /// `x-ratelimit-reset-w<i>: <i>ms`, so the longest reset grows with the number read.
+  static func emptyWindows(_ windows: Int) -> [(String, String)] {
+    (0..<windows).flatMap { index in
+      [("x-ratelimit-remaining-w\(index)", "0"), ("x-ratelimit-reset-w\(index)", "\(index)ms")]
+    }
+  }
+
+  @Test func aFloodOfRateLimitHeadersGetsTheAnswerOfTheBoundedSet() throws {
+    // Issue 19 #10: 100,000 rate-limit headers took 31 s in release (every reset header
+    // scanned every remaining header). Only the first `maximumInspectedFields` are read.
+    let flood = Self.emptyWindows(50_000)
+    #expect(flood.count == 100_000)
+    let bounded = Array(flood.prefix(HeaderSignals.maximumInspectedFields))
+    let all = classify(429, headers: flood)
+    #expect(all == classify(429, headers: bounded))
+    let wait = try #require(seconds(all.retryAfter))
+    #expect(abs(wait - Double(bounded.count / 2 - 1) / 1_000) < 1e-9)
+    let signals = HeaderSignals(HTTPHeaderFields(flood), status: 429, receivedAt: nil)
+    #expect(signals.inspectedFieldCount == HeaderSignals.maximumInspectedFields)
+  }
+
+  @Test func pairingResetsWithRemainingCountsIsLinearInTheHeaders() {
+    // Counted, never timed: the comparisons and look-ups made pairing windows grow at most
+    // linearly with the headers read (a nested scan made windows² / 2).
+    for windows in [1, 4, 16, 64, HeaderSignals.maximumInspectedFields / 2] {
+      let headers = HTTPHeaderFields(Self.emptyWindows(windows))
+      let signals = HeaderSignals(headers, status: 429, receivedAt: nil)
+      #expect(signals.inspectedFieldCount == 2 * windows)
+      #expect(signals.windowResetWait != nil)
+      #expect(
+        signals.pairingWork <= 2 * signals.inspectedFieldCount + 64,
+        "\(windows) windows: \(signals.pairingWork) steps")
+    }
+  }
+
   @Test func negativeOrNonNumericBodyWaitsAreIgnored() {
     #expect(classify(429, #"{"retry_after":-30}"#).retryAfter == nil)
     #expect(classify(429, #"{"retry_after":"soon"}"#).retryAfter == nil)

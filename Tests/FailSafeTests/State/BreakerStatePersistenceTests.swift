@@ -116,6 +116,24 @@ struct BreakerStatePersistenceTests {
     }
   }
 
+  @Test func aWorkerStartingOnAFileThatBeginsWithAByteOrderMarkRestoresItAndSaves() async throws {
+    try await withStore { store in
+      // Issue 19 #2: an editor saved the state file with a UTF-8 BOM.
+      let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+      try Data(bom + Array(F.sampleDocument.encoded())).write(to: URL(fileURLWithPath: store.path))
+      let wall = MovableWallClock(F.epoch)
+      let worker = try Worker(store: store, wall: wall)
+      #expect(worker.state("dead-key") == .dead)
+      try worker.fail("new-key", Self.revoked)
+      await worker.persistence.close()
+      #expect(worker.problems.all.isEmpty)
+      let reading = try store.load()
+      #expect(!reading.isDamaged)
+      #expect(reading.document.credentials["dead-key"]?.status == .dead)
+      #expect(reading.document.credentials["new-key"]?.status == .dead)
+    }
+  }
+
   @Test func synchronisingWithoutNewsNeverRestoresABreaker() async throws {
     try await withStore { store in
       let wall = MovableWallClock(F.at(0.000_3))

@@ -184,6 +184,21 @@ struct StateDocumentReadingTests {
     #expect(reading.isDamaged)
   }
 
+  @Test func aLeadingByteOrderMarkIsSkipped() throws {
+    // Issue 19 #2: a file saved with a UTF-8 BOM was "not a state file".
+    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+    let bytes = bom + Array(try StateFixtures.sampleDocument.encoded())
+    let reading = PersistedStateDocument.read(from: Data(bytes), loadedAt: loadedAt)
+    #expect(reading.isStateFile)
+    #expect(!reading.isDamaged)
+    #expect(reading.diagnostics.isEmpty)
+    #expect(reading.document.credentials == StateFixtures.sampleDocument.credentials)
+    // A BOM alone is an empty file, which a save may repair.
+    let alone = PersistedStateDocument.read(from: Data(bom), loadedAt: loadedAt)
+    #expect(alone.isStateFile)
+    #expect(alone.document.credentials.isEmpty)
+  }
+
   @Test(arguments: ["[]", "42", "\"state\"", "null", "not json at all"])
   func aFileThatIsNotAStateObjectReadsAsEmptyWithADiagnostic(text: String) {
     let reading = read(text)

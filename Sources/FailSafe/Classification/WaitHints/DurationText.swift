@@ -53,8 +53,12 @@ enum DurationText {
   }
 
   /// A plain decimal number such as `"120"`, `"-3"` or `"38.5"`, or `nil`.
+  ///
+  /// Text longer than 64 bytes is read only if it is digits with at most one `.` (see
+  /// ``longDecimal(_:)``): a huge all-digit value is a huge number, never `nil`.
   static func decimal<C: Collection<UInt8>>(_ text: C) -> Double? {
-    guard !text.isEmpty, text.count <= 64 else { return nil }
+    guard !text.isEmpty else { return nil }
+    guard text.count <= 64 else { return longDecimal(text) }
     // Fast path for the usual `123` and `12.345`; anything else goes through `Double`.
     var whole: UInt64 = 0
     var fraction: UInt64 = 0
@@ -82,6 +86,49 @@ enum DurationText {
     let value = Double(String(decoding: text, as: UTF8.self))
     guard let value, value.isFinite else { return nil }
     return value
+  }
+
+  /// The significant integer digits from which ``longDecimal(_:)`` gives
+  /// `Double.greatestFiniteMagnitude`: such a value is at least 10^308.
+  private static let maximumSignificantDigits = 309
+
+  /// An unsigned decimal longer than 64 bytes (`"000…05"`, `"7.000…"`, 400 nines), or `nil` if
+  /// `text` is not only digits with at most one `.`.
+  ///
+  /// Work is linear in `text` and no copy of it is made: leading zeros are skipped, an integer
+  /// part of more than 18 significant digits is read without its fraction (which is below
+  /// `Double`'s precision there), one of 309 or more is `greatestFiniteMagnitude` (callers
+  /// cap it), and a fraction is read to 18 digits (an error below 10^-18).
+  private static func longDecimal<C: Collection<UInt8>>(_ text: C) -> Double? {
+    var integerDigits: [UInt8] = []
+    var fractionDigits: [UInt8] = []
+    var significantDigits = 0
+    var seenDigit = false
+    var seenPoint = false
+    for byte in text {
+      if byte == UInt8(ascii: ".") {
+        if seenPoint { return nil }
+        seenPoint = true
+        continue
+      }
+      guard byte &- 48 < 10 else { return nil }
+      seenDigit = true
+      if seenPoint {
+        if fractionDigits.count < 18 { fractionDigits.append(byte) }
+      } else if significantDigits > 0 || byte != UInt8(ascii: "0") {
+        if significantDigits < maximumSignificantDigits { integerDigits.append(byte) }
+        significantDigits = min(significantDigits &+ 1, maximumSignificantDigits)
+      }
+    }
+    guard seenDigit else { return nil }
+    if significantDigits >= maximumSignificantDigits { return .greatestFiniteMagnitude }
+    if significantDigits > 18 {
+      return Double(String(decoding: integerDigits, as: UTF8.self)) ?? .greatestFiniteMagnitude
+    }
+    // At most 18 + 1 + 18 bytes: the ordinary path reads them.
+    var short = integerDigits.isEmpty ? [UInt8(ascii: "0")] : integerDigits
+    if !fractionDigits.isEmpty { short += [UInt8(ascii: ".")] + fractionDigits }
+    return decimal(short)
   }
 
   private static let powersOfTen: [Double] = (0...18).map { pow10($0) }
@@ -113,7 +160,8 @@ enum DurationText {
         if parsedAny { break }
         return nil
       }
-      total += number * (unit ?? 1)
+      // Finite parts whose total overflows make a huge value, not an infinite one.
+      total = min(total + number * (unit ?? 1), .greatestFiniteMagnitude)
       parsedAny = true
       index = unit == nil ? index : unitEnd
       if unit == nil { break }

@@ -11,7 +11,19 @@ import Foundation
 /// several windows are empty the longest reset wins, since the caller must wait for all.
 /// Absolute times are measured from the response's `date` header, else from `receivedAt`;
 /// with neither they give no wait.
+///
+/// Only the first ``maximumInspectedFields`` header fields are read, as only the first 64 KiB
+/// of a body are: a response (or a proxy) sending 100,000 rate-limit headers costs what 256
+/// do. Resets are paired with their windows' `remaining` counts in work linear in the fields
+/// read.
 struct HeaderSignals {
+  /// The header fields read, in the order received (256); any after them are ignored. Real
+  /// responses send a few dozen.
+  static let maximumInspectedFields = 256
+  /// Up to this many reset × remaining pairs are compared directly (the usual one to four
+  /// windows); more are paired through a set of the empty windows.
+  private static let maximumDirectPairings = 64
+
   /// The wait from `retry-after-ms` or `retry-after`, in seconds (uncapped).
   var explicitWait: Double?
   /// The wait until the empty rate-limit windows reset, in seconds (uncapped).
@@ -22,6 +34,11 @@ struct HeaderSignals {
   var shouldRetry: Bool?
   /// Lower-cased identifiers from headers.
   var codes: [String] = []
+  /// How many header fields were read (a test hook).
+  var inspectedFieldCount = 0
+  /// The window comparisons and set operations made pairing resets with remaining counts: at
+  /// most ``maximumDirectPairings``, else one per window header (a test hook).
+  var pairingWork = 0
 
   /// Reads `headers` of a response with `status`, received at `receivedAt` (if known).
   init(_ headers: HTTPHeaderFields, status: Int, receivedAt: Date?) {
@@ -34,7 +51,9 @@ struct HeaderSignals {
     var draftReset: String?
     var windowResets: [(window: Substring.UTF8View, value: String)] = []
     var windowRemaining: [(window: Substring.UTF8View, value: String)] = []
-    for field in headers {
+    let fields = headers.fields.prefix(Self.maximumInspectedFields)
+    inspectedFieldCount = fields.count
+    for field in fields {
       let name = field.name
       // Every name read below starts with one of these bytes: other headers (content-type,
       // server, ...) are passed over without comparing strings.
@@ -80,11 +99,10 @@ struct HeaderSignals {
       guard let wait else { return }
       longest = max(longest ?? wait, wait)
     }
-    for (window, value) in windowResets
-    where windowRemaining.contains(where: {
-      $0.window.elementsEqual(window) && Self.isZero($0.value)
-    }) {
-      consider(Self.resetSeconds(value, reference: reference))
+    if !windowResets.isEmpty, !windowRemaining.isEmpty {
+      for value in Self.resetsOfEmptyWindows(windowResets, windowRemaining, work: &pairingWork) {
+        consider(Self.resetSeconds(value, reference: reference))
+      }
     }
     let plainEmpty = plainRemaining.map(Self.isZero) ?? (status == 429)
     rateLimitExhausted = plainRemaining.map(Self.isZero) ?? false
@@ -93,6 +111,34 @@ struct HeaderSignals {
       consider(DurationText.seconds(draftReset))
     }
     windowResetWait = longest
+  }
+
+  /// The values of the `resets` whose window has a `remaining` count of 0, in order. `work`
+  /// grows by the comparisons and set operations made: at most ``maximumDirectPairings``, or
+  /// one per element of `resets` and `remaining`. Kept out of line: most responses have no
+  /// window headers, and the initializer stays small.
+  @inline(never)
+  private static func resetsOfEmptyWindows(
+    _ resets: [(window: Substring.UTF8View, value: String)],
+    _ remaining: [(window: Substring.UTF8View, value: String)], work: inout Int
+  ) -> [String] {
+    if resets.count * remaining.count <= maximumDirectPairings {
+      return resets.filter { reset in
+        remaining.contains {
+          work += 1
+          return $0.window.elementsEqual(reset.window) && isZero($0.value)
+        }
+      }.map(\.value)
+    }
+    var emptyWindows = Set<[UInt8]>()
+    for (window, value) in remaining where isZero(value) {
+      work += 1
+      emptyWindows.insert(Array(window))
+    }
+    return resets.filter { reset in
+      work += 1
+      return emptyWindows.contains(Array(reset.window))
+    }.map(\.value)
   }
 
   /// `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 section 10.2.3).
