@@ -148,10 +148,11 @@ where C.Duration == Duration {
     let member = members[index]
     state.withLock { $0.values[index] = credential }
     member.refresher?.replace(with: credential)
+    let wasClosed = member.breaker.state == .closed
     member.breaker.credentialReplaced()
-    // The breaker's change woke waiters only if its state changed; a replaced refresher alone
-    // (breaker already closed) may have made the credential usable too.
-    wakeWaiters()
+    // A breaker that changed state woke the waiters itself; one already closed did not, yet the
+    // replaced refresher may have made the credential usable.
+    if wasClosed { wakeWaiters() }
     return true
   }
 
@@ -161,7 +162,8 @@ where C.Duration == Duration {
     guard let member = members.first(where: { $0.id == id }) else { return false }
     member.refresher?.resume()
     let resumed = member.breaker.resume()
-    wakeWaiters()
+    // A resumed breaker woke the waiters itself; otherwise the refresher alone may have changed.
+    if !resumed { wakeWaiters() }
     return resumed
   }
 
@@ -395,37 +397,15 @@ where C.Duration == Duration {
       breaker.recordFailure(lease.permit, classification)
       return .rotate(classification)
     }
-    let outcome: RefreshCoordinator<Credential, C>.Outcome
-    do {
-      outcome = try await coordinator.refresh(replacing: lease.credential)
-    } catch {
-      breaker.recordCancellation(lease.permit)
-      return .cancelled
-    }
-    switch outcome {
-    case .refreshed:
+    guard let outcome = await refresh(lease, with: coordinator) else { return .cancelled }
+    switch settle(outcome, of: lease, pausedVerdict: classification) {
+    case .fresh:
       // A successful refresh is not a verdict on the call: neutral for the breaker, and a
       // breaker paused earlier for this credential is closed again.
       breaker.recordCancellation(lease.permit)
       if breaker.state == .paused { breaker.credentialReplaced() }
       return .retry
-    case .dead(let verdict):
-      breaker.recordFailure(lease.permit, verdict)
-      return .rotate(verdict)
-    case .paused:
-      breaker.recordFailure(lease.permit, classification)
-      return .rotate(classification)
-    case .failed(let verdict):
-      // Not yet enough failures to pause: the credential stays usable for later calls.
-      breaker.recordCancellation(lease.permit)
-      return .rotate(verdict)
-    case .unavailable(let until, let busy):
-      // The token endpoint is busy: keep the credential out until a refresh may be tried.
-      let wait = max(clock.now.duration(to: until), .zero)
-      let verdict = Classification(
-        disposition: .retryable, reason: busy.reason, retryAfter: wait,
-        evidence: "refresh endpoint busy: \(busy.evidence)")
-      breaker.recordFailure(lease.permit, verdict)
+    case .rotate(let verdict):
       return .rotate(verdict)
     }
   }
@@ -441,33 +421,66 @@ where C.Duration == Duration {
   func refreshBeforeUse(
     _ lease: CredentialLease<Credential, C>
   ) async -> RefreshBeforeUse<Credential, C> {
-    let breaker = lease.breaker
     guard let coordinator = members[lease.index].refresher else { return .send(lease) }
-    let outcome: RefreshCoordinator<Credential, C>.Outcome
-    do {
-      outcome = try await coordinator.refresh(replacing: lease.credential)
-    } catch {
-      breaker.recordCancellation(lease.permit)
-      return .cancelled
-    }
-    switch outcome {
-    case .refreshed(let fresh):
-      if breaker.state == .paused { breaker.credentialReplaced() }
+    guard let outcome = await refresh(lease, with: coordinator) else { return .cancelled }
+    // Paused for good reason: the breaker pauses too, whatever the last failure's disposition.
+    switch settle(outcome, of: lease, pausedVerdict: nil) {
+    case .fresh(let fresh):
+      if lease.breaker.state == .paused { lease.breaker.credentialReplaced() }
       return .send(
         CredentialLease(
-          index: lease.index, id: lease.id, credential: fresh, breaker: breaker,
+          index: lease.index, id: lease.id, credential: fresh, breaker: lease.breaker,
           permit: lease.permit, refreshFirst: false))
+    case .rotate(let verdict):
+      return .rotate(verdict)
+    }
+  }
+
+  /// Refreshes `lease`'s credential on `coordinator`; `nil`, with the permit given back, when
+  /// the calling task was cancelled while waiting.
+  private func refresh(
+    _ lease: CredentialLease<Credential, C>, with coordinator: RefreshCoordinator<Credential, C>
+  ) async -> RefreshCoordinator<Credential, C>.Outcome? {
+    do {
+      return try await coordinator.refresh(replacing: lease.credential)
+    } catch {
+      lease.breaker.recordCancellation(lease.permit)
+      return nil
+    }
+  }
+
+  /// What a refresh's outcome means for the lease that asked for it.
+  private enum RefreshSettlement {
+    /// A fresh credential; the permit is the caller's to use or report.
+    case fresh(Credential)
+    /// The credential cannot be used now; the permit's outcome is reported.
+    case rotate(Classification)
+  }
+
+  /// Reports `outcome` to `lease`'s breaker, but for a fresh credential. A paused credential's
+  /// breaker is paused with `pausedVerdict`, or with an `unauthorized` verdict naming the
+  /// refresh's last failure when there is none.
+  private func settle(
+    _ outcome: RefreshCoordinator<Credential, C>.Outcome, of lease: CredentialLease<Credential, C>,
+    pausedVerdict: Classification?
+  ) -> RefreshSettlement {
+    let breaker = lease.breaker
+    switch outcome {
+    case .refreshed(let fresh):
+      return .fresh(fresh)
     case .dead(let verdict):
       breaker.recordFailure(lease.permit, verdict)
       return .rotate(verdict)
     case .paused(let cause):
-      // Paused for good reason: the breaker pauses too, whatever the last failure's disposition.
-      let verdict = Classification(
-        disposition: .unauthorized, reason: cause.reason,
-        evidence: "refresh paused: \(cause.evidence)")
+      let verdict =
+        pausedVerdict
+        ?? Classification(
+          disposition: .unauthorized, reason: cause.reason,
+          evidence: "refresh paused: \(cause.evidence)")
       breaker.recordFailure(lease.permit, verdict)
       return .rotate(verdict)
     case .failed(let verdict):
+      // Not yet enough failures to pause: the credential stays usable for later calls.
       breaker.recordCancellation(lease.permit)
       return .rotate(verdict)
     case .unavailable(let until, let busy):

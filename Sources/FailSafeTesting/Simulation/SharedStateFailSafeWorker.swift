@@ -17,7 +17,7 @@ public final class SharedStateFailSafeWorker: SimulatedWorker {
 
   private let processes: [Process]
   private let operatorTask: Task<Void, Never>?
-  private let operatorPending: LockedFlag
+  private let operatorPending: SharedValue<Bool>
 
   /// `failsafe`.
   public var name: String { "failsafe" }
@@ -76,7 +76,7 @@ public final class SharedStateFailSafeWorker: SimulatedWorker {
           environment: environment, executor: executor, dropsUnavailableJobs: false),
         persistence: persistence)
     }
-    let pending = LockedFlag(!revivals.isEmpty)
+    let pending = SharedValue(!revivals.isEmpty)
     operatorPending = pending
     operatorTask =
       revivals.isEmpty
@@ -120,15 +120,5 @@ public final class SharedStateFailSafeWorker: SimulatedWorker {
   /// Works through the shift's jobs in the session's process.
   public func work(_ session: SimulationSession) async {
     await processes[session.index % processes.count].loop.work(session)
-  }
-}
-
-/// A flag several tasks read and set.
-final class LockedFlag: Sendable {
-  private let storage: SharedValue<Bool>
-  init(_ value: Bool) { storage = SharedValue(value) }
-  var value: Bool {
-    get { storage.value }
-    set { storage.value = newValue }
   }
 }

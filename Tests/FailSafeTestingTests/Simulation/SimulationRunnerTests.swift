@@ -57,14 +57,8 @@ struct SimulationRunnerTests {
 
   @Test func runsWithTheSameSeedRepeatExactly() async {
     let runner = SimulationRunner(classifier: StatusClassifier(), seed: 42)
-    let first = await runner.run(smallDeadKey(), worker: smallDeadKey().makeNaiveWorker)
-    let second = await runner.run(smallDeadKey(), worker: smallDeadKey().makeNaiveWorker)
-    var a = first.report
-    var b = second.report
-    a.realSeconds = 0
-    b.realSeconds = 0
-    #expect(a == b)
-    #expect(first.requests == second.requests)
+    let first = await expectRepeatsExactly(
+      smallDeadKey(), worker: smallDeadKey().makeNaiveWorker, on: runner)
     let other = await SimulationRunner(classifier: StatusClassifier(), seed: 43)
       .run(smallDeadKey(), worker: smallDeadKey().makeNaiveWorker)
     #expect(other.requests != first.requests)
@@ -90,14 +84,27 @@ struct SimulationRunnerTests {
 
   @Test func failSafeRunsWithASourceWatcherRepeatExactly() async {
     let runner = SimulationRunner(classifier: StatusClassifier(), seed: 42)
-    let first = await runner.run(smallReplacedKey(), worker: smallReplacedKey().makeFailSafeWorker)
-    let second = await runner.run(smallReplacedKey(), worker: smallReplacedKey().makeFailSafeWorker)
+    await expectRepeatsExactly(
+      smallReplacedKey(), worker: smallReplacedKey().makeFailSafeWorker, on: runner)
+  }
+
+  /// Runs `worker` through `scenario` twice and expects the same figures (real time aside) and
+  /// the same requests; returns the first run.
+  @discardableResult
+  private func expectRepeatsExactly(
+    _ scenario: SimulationScenario,
+    worker: @escaping @Sendable (SimulationEnvironment) -> any SimulatedWorker,
+    on runner: SimulationRunner<ContinuousClock>
+  ) async -> SimulationRun {
+    let first = await runner.run(scenario, worker: worker)
+    let second = await runner.run(scenario, worker: worker)
     var a = first.report
     var b = second.report
     a.realSeconds = 0
     b.realSeconds = 0
     #expect(a == b)
     #expect(first.requests == second.requests)
+    return first
   }
 
   @Test func aJobTakenAndNeverAccountedForIsReportedLost() async {

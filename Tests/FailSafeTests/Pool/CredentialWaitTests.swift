@@ -17,6 +17,13 @@ struct CredentialWaitTests {
     return task
   }
 
+  /// An executor whose calls hold until a credential is usable.
+  private func holdingExecutor(on pool: Pool) -> RetryExecutor<String, ManualClock> {
+    RetryExecutor(
+      pool: pool, classifier: TestClassifier(),
+      configuration: RetryConfiguration(credentialWait: RetryConfiguration.untilUsable))
+  }
+
   @Test func aUsablePoolReturnsAtOnce() async throws {
     let pool = try makePool(clock: ManualClock())
     try await pool.waitUntilUsable()
@@ -135,9 +142,7 @@ struct CredentialWaitTests {
     let clock = ManualClock()
     let pool = try makePool(clock: clock)
     try kill("key-a", in: pool)
-    let executor = RetryExecutor(
-      pool: pool, classifier: TestClassifier(),
-      configuration: RetryConfiguration(credentialWait: RetryConfiguration.untilUsable))
+    let executor = holdingExecutor(on: pool)
     let log = CallLog()
     let call = Task {
       try await executor.run { key in
@@ -155,9 +160,7 @@ struct CredentialWaitTests {
   @Test func aCallThatKilledTheKeyItselfResumesWithTheReplacement() async throws {
     let clock = ManualClock()
     let pool = try makePool(clock: clock)
-    let executor = RetryExecutor(
-      pool: pool, classifier: TestClassifier(),
-      configuration: RetryConfiguration(credentialWait: RetryConfiguration.untilUsable))
+    let executor = holdingExecutor(on: pool)
     let log = CallLog()
     let call = Task {
       try await executor.run { key in

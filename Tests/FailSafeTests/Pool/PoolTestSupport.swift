@@ -33,11 +33,7 @@ func kill(_ id: CredentialID, in pool: CredentialPool<String, ManualClock>) thro
 /// A temporary folder removed when the value is released.
 final class TemporaryFolder: Sendable {
   let url: URL
-  init() throws {
-    url = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "failsafe-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  }
+  init() throws { url = URL(fileURLWithPath: try StateFixtures.temporaryDirectory()) }
   func path(_ name: String) -> String { url.appendingPathComponent(name).path }
   func write(_ text: String, to name: String) throws {
     try Data(text.utf8).write(to: url.appendingPathComponent(name), options: .atomic)
