@@ -67,10 +67,18 @@ public struct SimulationRunner<RealClock: Clock>: Sendable where RealClock.Durat
     while true {
       // Every session idle (asleep on the clock, or waiting in a pool's queue), and the
       // worker's own tasks (a pool's source watcher and alarm) asleep too.
-      while clock.sleeperCount + worker.waitingSessionCount
-        < sessions.count + worker.backgroundTaskCount, !Task.isCancelled
-      {
+      // The three counts are read one after another while tasks change them, so one reading
+      // can be torn (a wake seen in one count and not yet in another); two equal readings a
+      // yield apart are taken as the state.
+      func idleness() -> [Int] {
+        [worker.backgroundTaskCount, clock.sleeperCount, worker.waitingSessionCount]
+      }
+      var reading = idleness()
+      while !Task.isCancelled {
         await Task.yield()
+        let again = idleness()
+        if again == reading, again[1] + again[2] >= sessions.count + again[0] { break }
+        reading = again
       }
       guard let next = clock.nextDeadline, next.offset <= end else { break }
       await clock.advance(to: next)
