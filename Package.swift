@@ -9,12 +9,16 @@ let package = Package(
   products: [
     .library(name: "FailSafe", targets: ["FailSafe"]),
     .library(name: "FailSafeTesting", targets: ["FailSafeTesting"]),
+    .library(name: "FailSafeSimulator", targets: ["FailSafeSimulator"]),
     .executable(name: "failsafe", targets: ["failsafe"]),
   ],
   targets: [
     .target(name: "FailSafe"),
     .target(name: "FailSafeTesting", dependencies: ["FailSafe"]),
-    .target(name: "FailSafeCommands", dependencies: ["FailSafe", "FailSafeTesting"]),
+    // Replays incidents in virtual time: the naive worker against the same worker on FailSafe.
+    .target(name: "FailSafeSimulator", dependencies: ["FailSafe", "FailSafeTesting"]),
+    .target(
+      name: "FailSafeCommands", dependencies: ["FailSafe", "FailSafeTesting", "FailSafeSimulator"]),
     .executableTarget(name: "failsafe", dependencies: ["FailSafeCommands"]),
     .executableTarget(name: "failsafe-bench", dependencies: ["FailSafe"]),
     // Fixtures/ holds files the tests read by path (see its README), not sources.
@@ -26,7 +30,11 @@ let package = Package(
       path: "Tests/FailSafeStateTestHelper"),
     .testTarget(name: "FailSafeTestingTests", dependencies: ["FailSafe", "FailSafeTesting"]),
     .testTarget(
-      name: "FailSafeCommandsTests", dependencies: ["FailSafeCommands", "FailSafeTesting"]),
+      name: "FailSafeSimulatorTests",
+      dependencies: ["FailSafe", "FailSafeTesting", "FailSafeSimulator"]),
+    .testTarget(
+      name: "FailSafeCommandsTests",
+      dependencies: ["FailSafeCommands", "FailSafeTesting", "FailSafeSimulator"]),
   ],
   swiftLanguageModes: [.v6]
 )

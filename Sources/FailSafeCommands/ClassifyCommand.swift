@@ -5,15 +5,15 @@ import Foundation
 ///
 /// A thin shell over ``FailureClassifying`` (by default ``ProviderErrorClassifier``, the same
 /// classifier the breaker and executor use): it only parses lines and prints verdicts.
-public struct ClassifyCommand: Subcommand {
+package struct ClassifyCommand: Subcommand {
   /// The classifier each line is given to.
-  public let classifier: any FailureClassifying
+  package let classifier: any FailureClassifying
   /// The wall-clock time stamped on each response as `receivedAt`, for reset times given as
   /// absolute dates when the response has no `date` header.
-  public let now: @Sendable () -> Date
+  package let now: @Sendable () -> Date
 
   /// Creates the command with a classifier and a source of `receivedAt` times.
-  public init(
+  package init(
     classifier: any FailureClassifying = ProviderErrorClassifier(),
     now: @escaping @Sendable () -> Date = { Date() }
   ) {
@@ -22,11 +22,11 @@ public struct ClassifyCommand: Subcommand {
   }
 
   /// `classify`.
-  public var name: String { "classify" }
+  package var name: String { "classify" }
   /// One line for the top-level help.
-  public var summary: String { "Classify provider error responses given as JSON Lines." }
+  package var summary: String { "Classify provider error responses given as JSON Lines." }
   /// The full help text, with an example.
-  public var help: String {
+  package var help: String {
     """
     USAGE: failsafe classify [FILE]
 
@@ -56,7 +56,7 @@ public struct ClassifyCommand: Subcommand {
   }
 
   /// Classifies every line of the input; see ``help``.
-  public func run(arguments: [String], io: CommandIO) async -> Int32 {
+  package func run(arguments: [String], io: CommandIO) async -> Int32 {
     if let flag = arguments.first(where: { $0.hasPrefix("-") && $0 != "-" }) {
       io.writeError(
         "failsafe classify: unknown option '\(flag)'. See 'failsafe classify --help'.\n")

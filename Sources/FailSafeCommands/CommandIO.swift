@@ -2,16 +2,16 @@ import Foundation
 import Synchronization
 
 /// Where a command reads its input and writes its output, so tests can run commands in-process.
-public struct CommandIO: Sendable {
+package struct CommandIO: Sendable {
   /// Reads the next line of standard input without its newline, or `nil` at end of input.
-  public var readLine: @Sendable () -> String?
+  package var readLine: @Sendable () -> String?
   /// Writes text to standard output as is (no newline is added).
-  public var write: @Sendable (String) -> Void
+  package var write: @Sendable (String) -> Void
   /// Writes text to standard error as is (no newline is added).
-  public var writeError: @Sendable (String) -> Void
+  package var writeError: @Sendable (String) -> Void
 
   /// Creates an I/O from its three operations.
-  public init(
+  package init(
     readLine: @escaping @Sendable () -> String?,
     write: @escaping @Sendable (String) -> Void,
     writeError: @escaping @Sendable (String) -> Void
@@ -22,7 +22,7 @@ public struct CommandIO: Sendable {
   }
 
   /// The process's standard input, output and error.
-  public static let standard = CommandIO(
+  package static let standard = CommandIO(
     readLine: { Swift.readLine(strippingNewline: true) },
     write: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
     writeError: { text in FileHandle.standardError.write(Data(text.utf8)) }
@@ -30,7 +30,7 @@ public struct CommandIO: Sendable {
 }
 
 /// An in-memory ``CommandIO`` for tests: feeds fixed input lines and records what is written.
-public final class CapturedCommandIO: Sendable {
+package final class CapturedCommandIO: Sendable {
   private struct Buffers {
     var pendingInput: [String]
     var output = ""
@@ -40,17 +40,17 @@ public final class CapturedCommandIO: Sendable {
   private let buffers: Mutex<Buffers>
 
   /// Creates a capture whose standard input yields `inputLines`, then end of input.
-  public init(inputLines: [String] = []) {
+  package init(inputLines: [String] = []) {
     buffers = Mutex(Buffers(pendingInput: inputLines.reversed()))
   }
 
   /// Everything written to standard output so far.
-  public var output: String { buffers.withLock { $0.output } }
+  package var output: String { buffers.withLock { $0.output } }
   /// Everything written to standard error so far.
-  public var error: String { buffers.withLock { $0.error } }
+  package var error: String { buffers.withLock { $0.error } }
 
   /// The ``CommandIO`` that reads from and writes to this capture.
-  public var io: CommandIO {
+  package var io: CommandIO {
     CommandIO(
       readLine: { self.buffers.withLock { $0.pendingInput.popLast() } },
       write: { text in self.buffers.withLock { $0.output += text } },

@@ -1,14 +1,14 @@
 import FailSafe
 
 /// The `failsafe` command line: dispatches to subcommands and answers `--help` and `--version`.
-public enum FailSafeCommandLine {
+package enum FailSafeCommandLine {
   /// Every subcommand, in the order `--help` lists them.
-  public static let subcommands: [any Subcommand] = [
+  package static let subcommands: [any Subcommand] = [
     SimulateCommand(classifier: ProviderErrorClassifier()), ClassifyCommand(), StateCommand(),
   ]
 
   /// Runs the command line `arguments` (without the program name) and returns the exit status.
-  public static func run(_ arguments: [String], io: CommandIO = .standard) async -> Int32 {
+  package static func run(_ arguments: [String], io: CommandIO = .standard) async -> Int32 {
     guard let first = arguments.first else {
       io.write(help)
       return ExitStatus.success
@@ -43,7 +43,7 @@ public enum FailSafeCommandLine {
   }
 
   /// The top-level help text.
-  public static var help: String {
+  package static var help: String {
     var text = """
       failsafe \(FailSafeVersion.current): stop retry storms on dead credentials.
 

@@ -1,26 +1,27 @@
 import FailSafe
+import FailSafeSimulator
 import FailSafeTesting
 import Foundation
 
 /// `failsafe simulate`: replays real incidents in virtual time, the naive worker against the
 /// same worker on FailSafe, and prints what each cost.
-public struct SimulateCommand: Subcommand {
+package struct SimulateCommand: Subcommand {
   /// The classifier both runs' failures are read with.
-  public var classifier: any FailureClassifying
+  package var classifier: any FailureClassifying
 
   /// Creates the command with the classifier it reads failures with.
-  public init(classifier: any FailureClassifying) {
+  package init(classifier: any FailureClassifying) {
     self.classifier = classifier
   }
 
   /// `simulate`.
-  public var name: String { "simulate" }
+  package var name: String { "simulate" }
 
   /// One line for the command list.
-  public var summary: String { "Replay real outages in virtual time: naive worker vs FailSafe." }
+  package var summary: String { "Replay real outages in virtual time: naive worker vs FailSafe." }
 
   /// The full help text.
-  public var help: String {
+  package var help: String {
     """
     USAGE: failsafe simulate [--scenario NAME]... [--json] [--svg PATH] [--seed N]
 
@@ -57,7 +58,7 @@ public struct SimulateCommand: Subcommand {
   }
 
   /// Runs the selected scenarios and prints the table, or the JSON with `--json`.
-  public func run(arguments: [String], io: CommandIO) async -> Int32 {
+  package func run(arguments: [String], io: CommandIO) async -> Int32 {
     let options: Options
     do {
       options = try parse(arguments)

@@ -1,3 +1,4 @@
+import FailSafeSimulator
 import FailSafeTesting
 
 /// The readable table `failsafe simulate` prints: one row per run, two rows per scenario.

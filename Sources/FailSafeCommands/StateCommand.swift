@@ -7,19 +7,19 @@ import Foundation
 /// Edits are recorded as operator actions dated after the entry they replace, so a worker that
 /// still holds the old state in memory cannot undo them at its next save (see FailSafe's
 /// `StateMerge`).
-public struct StateCommand: Subcommand {
+package struct StateCommand: Subcommand {
   /// `state`.
-  public let name = "state"
+  package let name = "state"
   /// One line for `failsafe --help`.
-  public let summary = "Show a breaker state file; revive, reset or pause a credential in it."
+  package let summary = "Show a breaker state file; revive, reset or pause a credential in it."
   /// The source of "now" for operator actions and for "reopens in".
-  public var wallClock: WallClock
+  package var wallClock: WallClock
 
   /// Creates the command; `wallClock` dates operator actions.
-  public init(wallClock: WallClock = .system) { self.wallClock = wallClock }
+  package init(wallClock: WallClock = .system) { self.wallClock = wallClock }
 
   /// The full help text.
-  public var help: String {
+  package var help: String {
     """
     USAGE: failsafe state <action> FILE [ID] [--json]
 
@@ -41,7 +41,7 @@ public struct StateCommand: Subcommand {
   }
 
   /// Runs `state <action> ...`.
-  public func run(arguments: [String], io: CommandIO) async -> Int32 {
+  package func run(arguments: [String], io: CommandIO) async -> Int32 {
     let json = arguments.contains("--json")
     let positional = arguments.filter { $0 != "--json" }
     if let flag = positional.first(where: { $0.hasPrefix("-") && $0.count > 1 }) {

@@ -1,5 +1,5 @@
 /// One `failsafe` subcommand, such as `classify` or `simulate`.
-public protocol Subcommand: Sendable {
+package protocol Subcommand: Sendable {
   /// The word that selects this subcommand on the command line.
   var name: String { get }
   /// One line for the top-level `--help` list.
@@ -12,11 +12,11 @@ public protocol Subcommand: Sendable {
 }
 
 /// The exit statuses every subcommand uses.
-public enum ExitStatus {
+package enum ExitStatus {
   /// Everything went well.
-  public static let success: Int32 = 0
+  package static let success: Int32 = 0
   /// The command ran but some of its input or work failed.
-  public static let failure: Int32 = 1
+  package static let failure: Int32 = 1
   /// The command line itself was wrong.
-  public static let usage: Int32 = 64
+  package static let usage: Int32 = 64
 }

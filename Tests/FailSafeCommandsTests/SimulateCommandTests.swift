@@ -1,4 +1,5 @@
 import FailSafeCommands
+import FailSafeSimulator
 import FailSafeTesting
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 
 /// The FailSafe worker run as several processes that share one breaker state store (a state

@@ -1,4 +1,5 @@
 import FailSafe
+import FailSafeSimulator
 import FailSafeTesting
 import Foundation
 import Testing

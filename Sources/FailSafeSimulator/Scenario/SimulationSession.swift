@@ -1,4 +1,5 @@
 import FailSafe
+import FailSafeTesting
 
 /// Everything a run's workers share: the clock, the upstream, the job queue, the classifier.
 public struct SimulationEnvironment: Sendable {

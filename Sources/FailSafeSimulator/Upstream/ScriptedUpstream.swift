@@ -1,3 +1,4 @@
+import FailSafeTesting
 import Synchronization
 
 /// A provider that answers from an ``UpstreamScript`` in virtual time and records every request.

@@ -1,4 +1,5 @@
 import FailSafe
+import FailSafeTesting
 
 /// The backlog simulated sessions share, and the ledger of what became of every job.
 ///

@@ -1,4 +1,5 @@
 import FailSafe
+import FailSafeTesting
 
 /// The FailSafe worker's loop over one session's jobs, as a user's worker would write it on the
 /// library: every job through one shared executor; a job fails only when its request can never

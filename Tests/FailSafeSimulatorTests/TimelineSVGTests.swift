@@ -1,3 +1,4 @@
+import FailSafeSimulator
 import FailSafeTesting
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import FailSafeTesting
 /// An operator changing a credential's value during a run: from `at` on, the credential
 /// `credential` holds `value` wherever the workers read their keys (a settings file, a secrets
 /// manager).

@@ -1,3 +1,4 @@
+import FailSafeTesting
 import Synchronization
 
 /// The worker from the incidents: no classification, immediate retries, restarts every few

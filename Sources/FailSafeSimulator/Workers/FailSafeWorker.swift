@@ -1,4 +1,5 @@
 import FailSafe
+import FailSafeTesting
 import Synchronization
 
 /// The incident's worker rewritten on FailSafe: every request goes through one shared

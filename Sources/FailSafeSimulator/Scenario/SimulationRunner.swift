@@ -1,4 +1,5 @@
 import FailSafe
+import FailSafeTesting
 
 /// Runs scenarios in virtual time: every session is a task sleeping on one ``ManualClock``,
 /// and the runner moves the clock to the next deadline whenever all of them sleep.
