@@ -78,7 +78,12 @@ package struct SimulateCommand: Subcommand {
     let runner = SimulationRunner(classifier: classifier, seed: options.seed)
     var outcomes: [ScenarioOutcome] = []
     for scenario in scenarios {
-      outcomes.append(await runner.run(scenario))
+      do {
+        outcomes.append(try await runner.run(scenario))
+      } catch {
+        io.writeError("failsafe simulate: cannot run \(scenario.name): \(error)\n")
+        return ExitStatus.failure
+      }
     }
     if let svgPath = options.svgPath {
       do {

@@ -20,7 +20,7 @@ struct BuiltInScenariosTests {
     let scenario = try #require(SimulationScenario.builtIn(named: "dead-key"))
     #expect(scenario.shifts.count == 13)
     #expect(scenario.duration == .seconds(6 * 86_400))
-    let outcome = await runner.run(scenario)
+    let outcome = try await runner.run(scenario)
     let naive = outcome.naive.report
     let failSafe = outcome.failSafe.report
     // The naive worker storms the dead key until the new one is in place (it reads the key at
@@ -51,7 +51,7 @@ struct BuiltInScenariosTests {
   @Test(arguments: ["oauth-429", "overload", "pool-revoked", "flat-ttl", "revived-elsewhere"])
   func noJobIsEverLost(name: String) async throws {
     let scenario = try #require(SimulationScenario.builtIn(named: name))
-    let outcome = await runner.run(scenario)
+    let outcome = try await runner.run(scenario)
     for run in [outcome.naive, outcome.failSafe] {
       let report = run.report
       #expect(report.jobsLost == 0, "\(name) \(run.worker)")
@@ -64,7 +64,7 @@ struct BuiltInScenariosTests {
 
   @Test func poolRevokedNaiveKeepsReturningToTheRevokedKey() async throws {
     let scenario = try #require(SimulationScenario.builtIn(named: "pool-revoked"))
-    let naive = await runner.run(scenario, worker: scenario.makeNaiveWorker).report
+    let naive = try await runner.run(scenario, worker: scenario.naiveWorker).report
     // A flat 5-minute cooldown over 5 hours after the revocation: dozens of requests.
     #expect(naive.requestsAfterDead >= 50)
     #expect(naive.jobsCompleted == naive.jobsSubmitted)
@@ -72,7 +72,7 @@ struct BuiltInScenariosTests {
 
   @Test func oauthOnFailSafeNeverBurnsTheSingleUseRefreshTokenAndRecovers() async throws {
     let scenario = try #require(SimulationScenario.builtIn(named: "oauth-429"))
-    let outcome = await runner.run(scenario)
+    let outcome = try await runner.run(scenario)
     let failSafe = outcome.failSafe
     let recovery = try #require(scenario.script.recovery)
     // No refresh token sent that then came back invalid_grant: none burnt.
@@ -102,7 +102,7 @@ struct BuiltInScenariosTests {
 
   @Test func aReviveInTheSharedStoreReachesTheOtherProcessWithinOneSync() async throws {
     let scenario = try #require(SimulationScenario.builtIn(named: "revived-elsewhere"))
-    let run = await runner.run(scenario, worker: scenario.makeFailSafeWorker)
+    let run = try await runner.run(scenario, worker: scenario.failSafeWorker)
     let revivedAt = Duration.seconds(4_502.5)
     // Process 0 (even sessions) learns the key is dead; process 1 (odd) learns it from the store
     // and never sends it before the revive.

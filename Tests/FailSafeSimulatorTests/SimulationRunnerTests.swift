@@ -26,12 +26,12 @@ struct SimulationRunnerTests {
         .init(window: .zero..<(hour * 2), responses: [ProviderResponses.geminiAPIKeyInvalid])
       ]),
       credentials: ["key"],
-      makeNaiveWorker: { NaiveWorker(behaviour: .init(credentials: ["key"]), environment: $0) },
-      makeFailSafeWorker: { FailSafeWorker(credentials: ["key"], environment: $0) })
+      naiveWorker: .naive(.init(credentials: ["key"])),
+      failSafeWorker: .failSafe(credentials: ["key"]))
   }
 
-  @Test func theNaiveWorkerStormsADeadKeyAndKeepsItsJobsQueued() async {
-    let outcome = await SimulationRunner(classifier: StatusClassifier()).run(smallDeadKey())
+  @Test func theNaiveWorkerStormsADeadKeyAndKeepsItsJobsQueued() async throws {
+    let outcome = try await SimulationRunner(classifier: StatusClassifier()).run(smallDeadKey())
     let naive = outcome.naive.report
     // Three sessions restarting every 4-14 s for an hour: hundreds of requests, none useful.
     #expect(naive.upstreamRequests > 700)
@@ -43,8 +43,9 @@ struct SimulationRunnerTests {
     #expect(naive.virtualSeconds == 3_600)
   }
 
-  @Test func failSafeSendsAtMostOneRequestPerSessionInFlightToADeadKeyAndHoldsTheJobs() async {
-    let outcome = await SimulationRunner(classifier: StatusClassifier()).run(smallDeadKey())
+  @Test func failSafeSendsAtMostOneRequestPerSessionInFlightToADeadKeyAndHoldsTheJobs() async throws
+  {
+    let outcome = try await SimulationRunner(classifier: StatusClassifier()).run(smallDeadKey())
     let failSafe = outcome.failSafe.report
     #expect(failSafe.upstreamRequests <= 3)
     #expect(failSafe.upstreamRequests >= 1)
@@ -56,12 +57,12 @@ struct SimulationRunnerTests {
     #expect(failSafe.jobsLost == 0)
   }
 
-  @Test func runsWithTheSameSeedRepeatExactly() async {
+  @Test func runsWithTheSameSeedRepeatExactly() async throws {
     let runner = SimulationRunner(classifier: StatusClassifier(), seed: 42)
-    let first = await expectRepeatsExactly(
-      smallDeadKey(), worker: smallDeadKey().makeNaiveWorker, on: runner)
-    let other = await SimulationRunner(classifier: StatusClassifier(), seed: 43)
-      .run(smallDeadKey(), worker: smallDeadKey().makeNaiveWorker)
+    let first = try await expectRepeatsExactly(
+      smallDeadKey(), worker: smallDeadKey().naiveWorker, on: runner)
+    let other = try await SimulationRunner(classifier: StatusClassifier(), seed: 43)
+      .run(smallDeadKey(), worker: smallDeadKey().naiveWorker)
     #expect(other.requests != first.requests)
   }
 
@@ -74,19 +75,19 @@ struct SimulationRunnerTests {
     return scenario
   }
 
-  @Test func failSafeHoldsUntilTheKeyIsReplacedThenDrainsTheQueue() async {
-    let run = await SimulationRunner(classifier: StatusClassifier())
-      .run(smallReplacedKey(), worker: smallReplacedKey().makeFailSafeWorker)
+  @Test func failSafeHoldsUntilTheKeyIsReplacedThenDrainsTheQueue() async throws {
+    let run = try await SimulationRunner(classifier: StatusClassifier())
+      .run(smallReplacedKey(), worker: smallReplacedKey().failSafeWorker)
     #expect(run.requests.filter { $0.credential == "key" }.count <= 3)
     #expect(run.report.jobsFailed == 0)
     #expect(run.report.jobsCompleted == 60)
     #expect((run.report.recoverySeconds ?? .infinity) <= 30)
   }
 
-  @Test func failSafeRunsWithASourceWatcherRepeatExactly() async {
+  @Test func failSafeRunsWithASourceWatcherRepeatExactly() async throws {
     let runner = SimulationRunner(classifier: StatusClassifier(), seed: 42)
-    await expectRepeatsExactly(
-      smallReplacedKey(), worker: smallReplacedKey().makeFailSafeWorker, on: runner)
+    try await expectRepeatsExactly(
+      smallReplacedKey(), worker: smallReplacedKey().failSafeWorker, on: runner)
   }
 
   /// Runs `worker` through `scenario` twice and expects the same figures (real time aside) and
@@ -94,11 +95,10 @@ struct SimulationRunnerTests {
   @discardableResult
   private func expectRepeatsExactly(
     _ scenario: SimulationScenario,
-    worker: @escaping @Sendable (SimulationEnvironment) -> any SimulatedWorker,
-    on runner: SimulationRunner<ContinuousClock>
-  ) async -> SimulationRun {
-    let first = await runner.run(scenario, worker: worker)
-    let second = await runner.run(scenario, worker: worker)
+    worker: ScenarioWorker, on runner: SimulationRunner<ContinuousClock>
+  ) async throws -> SimulationRun {
+    let first = try await runner.run(scenario, worker: worker)
+    let second = try await runner.run(scenario, worker: worker)
     var a = first.report
     var b = second.report
     a.realSeconds = 0
@@ -108,14 +108,23 @@ struct SimulationRunnerTests {
     return first
   }
 
-  @Test func aJobTakenAndNeverAccountedForIsReportedLost() async {
-    let run = await SimulationRunner(classifier: StatusClassifier())
-      .run(smallDeadKey(sessions: 1), worker: { _ in DroppingWorker() })
+  @Test func aRepeatedCredentialIsAThrownErrorNotATrap() async throws {
+    var scenario = smallDeadKey(sessions: 1)
+    scenario.credentials = ["k", "k"]
+    scenario.failSafeWorker = .failSafe(credentials: ["k", "k"])
+    await #expect(throws: CredentialPoolError.duplicateID("k")) {
+      _ = try await SimulationRunner(classifier: StatusClassifier()).run(scenario)
+    }
+  }
+
+  @Test func aJobTakenAndNeverAccountedForIsReportedLost() async throws {
+    let run = try await SimulationRunner(classifier: StatusClassifier())
+      .run(smallDeadKey(sessions: 1), worker: ScenarioWorker { _ in DroppingWorker() })
     #expect(run.report.jobsLost == 1)
     #expect(run.report.upstreamRequests == 0)
   }
 
-  @Test func recoveryIsMeasuredFromTheScriptedRecoveryToTheFirstSuccess() async {
+  @Test func recoveryIsMeasuredFromTheScriptedRecoveryToTheFirstSuccess() async throws {
     let scenario = SimulationScenario(
       name: "short-outage", summary: "503 for ten minutes", duration: hour,
       shifts: SimulationScenario.alwaysOn(sessions: 2, until: hour),
@@ -126,9 +135,9 @@ struct SimulationRunnerTests {
         ],
         recovery: .seconds(600)),
       credentials: ["key"],
-      makeNaiveWorker: { NaiveWorker(behaviour: .init(credentials: ["key"]), environment: $0) },
-      makeFailSafeWorker: { FailSafeWorker(credentials: ["key"], environment: $0) })
-    let outcome = await SimulationRunner(classifier: StatusClassifier()).run(scenario)
+      naiveWorker: .naive(.init(credentials: ["key"])),
+      failSafeWorker: .failSafe(credentials: ["key"]))
+    let outcome = try await SimulationRunner(classifier: StatusClassifier()).run(scenario)
     for run in [outcome.naive, outcome.failSafe] {
       let recovery = run.report.recoverySeconds
       #expect((recovery ?? -1) >= 0)

@@ -21,9 +21,9 @@ struct TimelineSVGTests {
         ],
         recovery: hour / 2),
       credentials: ["key"],
-      makeNaiveWorker: { NaiveWorker(behaviour: .init(credentials: ["key"]), environment: $0) },
-      makeFailSafeWorker: { FailSafeWorker(credentials: ["key"], environment: $0) })
-    let outcome = await SimulationRunner(classifier: StatusClassifier()).run(scenario)
+      naiveWorker: .naive(.init(credentials: ["key"])),
+      failSafeWorker: .failSafe(credentials: ["key"]))
+    let outcome = try await SimulationRunner(classifier: StatusClassifier()).run(scenario)
     let svg = TimelineSVG().render(outcome, scenario: scenario)
     #expect(svg.hasPrefix("<?xml"))
     #expect(svg.contains("&lt;tagged&gt;"))

@@ -7,7 +7,7 @@ import FailSafeTesting
 /// before newer ones. Every job ends the run in exactly one place: completed, failed with a
 /// reason, still queued, or lost (taken and never completed, failed or given back). A correct
 /// worker never loses one.
-public final class JobQueue: Sendable {
+package final class JobQueue: Sendable {
   private enum Status: Sendable {
     case queued
     case taken
@@ -30,7 +30,7 @@ public final class JobQueue: Sendable {
 
   /// Creates a queue whose jobs arrive at `arrivals` (sorted); `clock` dates the jobs' ends,
   /// for ``JobLedger/heldPeak``.
-  public init(arrivals: [Duration], clock: ManualClock? = nil) {
+  package init(arrivals: [Duration], clock: ManualClock? = nil) {
     let sorted = arrivals.sorted()
     state = SanitizerVisibleMutex(
       State(arrivals: sorted, statuses: Array(repeating: .queued, count: sorted.count)))
@@ -38,14 +38,14 @@ public final class JobQueue: Sendable {
   }
 
   /// Creates a queue from a schedule.
-  public convenience init(schedule: JobSchedule, clock: ManualClock? = nil) {
+  package convenience init(schedule: JobSchedule, clock: ManualClock? = nil) {
     self.init(arrivals: schedule.arrivalTimes, clock: clock)
   }
 
   /// Takes the next job arriving no later than `deadline`: a given-back job first, otherwise the
   /// oldest never taken. The caller waits until the job's ``SimulatedJob/arrival`` if it lies
   /// ahead. Returns `nil` if no job arrives by `deadline`.
-  public func take(arrivingBy deadline: Duration) -> SimulatedJob? {
+  package func take(arrivingBy deadline: Duration) -> SimulatedJob? {
     state.withLock { state -> SimulatedJob? in
       if let id = state.released.min() {
         state.released.removeAll { $0 == id }
@@ -63,7 +63,7 @@ public final class JobQueue: Sendable {
   }
 
   /// Records that `job` succeeded.
-  public func complete(_ job: SimulatedJob) {
+  package func complete(_ job: SimulatedJob) {
     let now = clock?.now.offset ?? .zero
     state.withLock { state in
       state.statuses[job.id] = .completed
@@ -72,7 +72,7 @@ public final class JobQueue: Sendable {
   }
 
   /// Records that `job` failed for good, with a machine-readable `reason`.
-  public func fail(_ job: SimulatedJob, reason: String) {
+  package func fail(_ job: SimulatedJob, reason: String) {
     let now = clock?.now.offset ?? .zero
     state.withLock { state in
       state.statuses[job.id] = .failed(reason)
@@ -81,7 +81,7 @@ public final class JobQueue: Sendable {
   }
 
   /// Gives `job` back to the queue, to be taken again before newer jobs.
-  public func release(_ job: SimulatedJob) {
+  package func release(_ job: SimulatedJob) {
     state.withLock { state in
       guard case .taken = state.statuses[job.id] else { return }
       state.statuses[job.id] = .queued
@@ -107,7 +107,7 @@ public final class JobQueue: Sendable {
   }
 
   /// The ledger: how many jobs ended in each place.
-  public var ledger: JobLedger {
+  package var ledger: JobLedger {
     state.withLock { state in
       var ledger = JobLedger()
       ledger.submitted = state.statuses.count
@@ -126,24 +126,24 @@ public final class JobQueue: Sendable {
 }
 
 /// Where a run's jobs ended up. Invariant: `submitted == completed + failed + queued + lost`.
-public struct JobLedger: Sendable, Hashable, Codable {
+package struct JobLedger: Sendable, Hashable, Codable {
   /// Every job of the run.
-  public var submitted = 0
+  package var submitted = 0
   /// Jobs that succeeded.
-  public var completed = 0
+  package var completed = 0
   /// Jobs that failed for good, by reason.
-  public var failedByReason: [String: Int] = [:]
+  package var failedByReason: [String: Int] = [:]
   /// Jobs still waiting in the queue when the run ended (kept, not lost).
-  public var queued = 0
+  package var queued = 0
   /// Jobs taken and never completed, failed or given back: work silently dropped.
-  public var lost = 0
+  package var lost = 0
   /// The most jobs held at once: arrived, and neither completed nor failed yet (queued, or in a
   /// worker's hands waiting for a usable credential).
-  public var heldPeak = 0
+  package var heldPeak = 0
 
   /// Creates an empty ledger.
-  public init() {}
+  package init() {}
 
   /// Jobs that failed for good, whatever the reason.
-  public var failed: Int { failedByReason.values.reduce(0, +) }
+  package var failed: Int { failedByReason.values.reduce(0, +) }
 }

@@ -5,15 +5,15 @@ import Synchronization
 /// States are short names: a breaker's (`closed`, `open`, `halfOpen`, `dead`, `paused`,
 /// `suspended`) or a naive worker's (`closed` in rotation, `open` cooling down). Repeating the
 /// current state records nothing.
-public final class CredentialTimeline: Sendable {
+package final class CredentialTimeline: Sendable {
   /// One change of state.
-  public struct Change: Sendable, Hashable, Codable {
+  package struct Change: Sendable, Hashable, Codable {
     /// When it happened, from the start of the run.
-    public var at: Duration
+    package var at: Duration
     /// The credential's id.
-    public var credential: String
+    package var credential: String
     /// The state it entered.
-    public var state: String
+    package var state: String
   }
 
   private struct State {
@@ -24,10 +24,10 @@ public final class CredentialTimeline: Sendable {
   private let state = Mutex(State())
 
   /// Creates an empty timeline.
-  public init() {}
+  package init() {}
 
   /// Records that `credential` entered `newState` at `time`, unless it already was in it.
-  public func record(_ credential: String, entered newState: String, at time: Duration) {
+  package func record(_ credential: String, entered newState: String, at time: Duration) {
     state.withLock { state in
       guard state.current[credential] != newState else { return }
       state.current[credential] = newState
@@ -36,5 +36,5 @@ public final class CredentialTimeline: Sendable {
   }
 
   /// Every change, in the order recorded.
-  public var changes: [Change] { state.withLock { $0.changes } }
+  package var changes: [Change] { state.withLock { $0.changes } }
 }

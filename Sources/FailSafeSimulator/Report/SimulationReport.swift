@@ -117,9 +117,9 @@ public struct SimulationRun: Sendable {
   /// The figures.
   public var report: SimulationReport
   /// Every upstream request, in the order sent.
-  public var requests: [ScriptedUpstream.Request]
+  package var requests: [ScriptedUpstream.Request]
   /// Every credential state change.
-  public var states: [CredentialTimeline.Change]
+  package var states: [CredentialTimeline.Change]
   /// The virtual time covered.
   public var duration: Duration
 }
@@ -135,16 +135,16 @@ public struct ScenarioOutcome: Sendable {
 }
 
 /// The JSON form of a ``ScenarioOutcome``: `{"scenario": ..., "naive": {...}, "failsafe": {...}}`.
-public struct ScenarioOutcomeSummary: Sendable, Hashable, Codable {
+package struct ScenarioOutcomeSummary: Sendable, Hashable, Codable {
   /// The scenario's name.
-  public var scenario: String
+  package var scenario: String
   /// The incident worker's figures.
-  public var naive: SimulationReport
+  package var naive: SimulationReport
   /// FailSafe's figures.
-  public var failsafe: SimulationReport
+  package var failsafe: SimulationReport
 
   /// The figures of `outcome`.
-  public init(_ outcome: ScenarioOutcome) {
+  package init(_ outcome: ScenarioOutcome) {
     scenario = outcome.scenario
     naive = outcome.naive.report
     failsafe = outcome.failSafe.report

@@ -5,17 +5,17 @@
 /// Both panels share the time axis and both request scales, so the storm and its absence
 /// compare at a glance; any time slice with at least one request gets a visible bar. The output is a
 /// standalone SVG 1.1 document (valid XML, no scripts, no external resources).
-public struct TimelineSVG: Sendable {
+package struct TimelineSVG: Sendable {
   /// The drawing's width in pixels.
-  public var width = 960
+  package var width = 960
   /// How many time buckets the requests are counted in.
-  public var buckets = 240
+  package var buckets = 240
 
   /// Creates a renderer with the default size.
-  public init() {}
+  package init() {}
 
   /// The SVG document for `outcome`, titled with `scenario`'s name and summary.
-  public func render(_ outcome: ScenarioOutcome, scenario: SimulationScenario) -> String {
+  package func render(_ outcome: ScenarioOutcome, scenario: SimulationScenario) -> String {
     let runs = [("naive worker", outcome.naive), ("FailSafe", outcome.failSafe)]
     let credentials = scenario.credentials
     let stateRow = 14
@@ -154,7 +154,7 @@ public struct TimelineSVG: Sendable {
   }
 
   /// The fill colour for a credential state's name.
-  public static func colour(of state: String) -> String {
+  package static func colour(of state: String) -> String {
     switch state {
     case "closed": "#b7dfc3"
     case "open": "#f2b45c"

@@ -57,8 +57,8 @@ extension SimulationScenario {
         recovery: replacedAt),
       credentials: [key],
       keyChanges: [SimulationKeyChange(at: replacedAt, credential: key, value: "gemini-key-2")],
-      makeNaiveWorker: { NaiveWorker(behaviour: .init(credentials: [key]), environment: $0) },
-      makeFailSafeWorker: { FailSafeWorker(credentials: [key], environment: $0) })
+      naiveWorker: .naive(.init(credentials: [key])),
+      failSafeWorker: .failSafe(credentials: [key]))
   }
 
   /// `oauth-429`: the OAuth token endpoint answers `429` for three hours to a poller that
@@ -81,14 +81,8 @@ extension SimulationScenario {
         ],
         recovery: hour * 3, oauthAccessTokenLifetime: hour),
       credentials: ["oauth"],
-      makeNaiveWorker: {
-        NaiveWorker(
-          behaviour: .init(credentials: [], immediateRetries: 3, dropsFailedJobs: true),
-          environment: $0)
-      },
-      makeFailSafeWorker: {
-        FailSafeWorker(credentials: [], environment: $0, dropsUnavailableJobs: true)
-      })
+      naiveWorker: .naive(.init(credentials: [], immediateRetries: 3, dropsFailedJobs: true)),
+      failSafeWorker: .failSafe(credentials: [], dropsUnavailableJobs: true))
   }
 
   /// `overload`: the provider answers `503` and `529` overloaded for six hours, then recovers;
@@ -110,8 +104,8 @@ extension SimulationScenario {
         ],
         recovery: hour * 6),
       credentials: [key],
-      makeNaiveWorker: { NaiveWorker(behaviour: .init(credentials: [key]), environment: $0) },
-      makeFailSafeWorker: { FailSafeWorker(credentials: [key], environment: $0) })
+      naiveWorker: .naive(.init(credentials: [key])),
+      failSafeWorker: .failSafe(credentials: [key]))
   }
 
   /// `pool-revoked`: three keys, one revoked (`401 invalid_api_key`) after an hour; 13
@@ -131,12 +125,8 @@ extension SimulationScenario {
             responses: [ProviderResponses.openAIInvalidAPIKey])
         ]),
       credentials: keys,
-      makeNaiveWorker: {
-        NaiveWorker(
-          behaviour: .init(credentials: keys, immediateRetries: 2, cooldown: .seconds(300)),
-          environment: $0)
-      },
-      makeFailSafeWorker: { FailSafeWorker(credentials: keys, environment: $0) })
+      naiveWorker: .naive(.init(credentials: keys, immediateRetries: 2, cooldown: .seconds(300))),
+      failSafeWorker: .failSafe(credentials: keys))
   }
 
   /// `flat-ttl`: an 8-hour outage (`500`) against a flat 1-hour cooldown, 10 hours in all.
@@ -161,13 +151,10 @@ extension SimulationScenario {
         ],
         recovery: hour * 8),
       credentials: [key],
-      makeNaiveWorker: {
-        NaiveWorker(
-          behaviour: .init(
-            credentials: [key], immediateRetries: 4, cooldown: hour, cooldownAfterFailures: 5),
-          environment: $0)
-      },
-      makeFailSafeWorker: { FailSafeWorker(credentials: [key], environment: $0) })
+      naiveWorker: .naive(
+        .init(
+          credentials: [key], immediateRetries: 4, cooldown: hour, cooldownAfterFailures: 5)),
+      failSafeWorker: .failSafe(credentials: [key]))
   }
 
   /// `revived-elsewhere`: two worker processes share a breaker state store; a key is invalid
@@ -200,9 +187,9 @@ extension SimulationScenario {
         ],
         recovery: hour),
       credentials: [key],
-      makeNaiveWorker: { NaiveWorker(behaviour: .init(credentials: [key]), environment: $0) },
-      makeFailSafeWorker: {
-        SharedStateFailSafeWorker(
+      naiveWorker: .naive(.init(credentials: [key])),
+      failSafeWorker: ScenarioWorker {
+        try SharedStateFailSafeWorker(
           credentials: [key], processCount: 2, revivals: [(at: revivedAt, credential: key)],
           environment: $0)
       })

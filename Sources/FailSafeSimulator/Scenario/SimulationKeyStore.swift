@@ -1,4 +1,5 @@
 import FailSafeTesting
+
 /// An operator changing a credential's value during a run: from `at` on, the credential
 /// `credential` holds `value` wherever the workers read their keys (a settings file, a secrets
 /// manager).
@@ -20,19 +21,19 @@ public struct SimulationKeyChange: Sendable, Hashable {
 
 /// Where a run's workers read their keys: each credential's value at the current virtual time,
 /// its id until a ``SimulationKeyChange`` gives it another.
-public struct SimulationKeyStore: Sendable {
+package struct SimulationKeyStore: Sendable {
   /// The scripted changes, by time.
-  public let changes: [SimulationKeyChange]
+  package let changes: [SimulationKeyChange]
   private let clock: ManualClock
 
   /// Creates a store on `clock` that follows `changes`.
-  public init(changes: [SimulationKeyChange], clock: ManualClock) {
+  package init(changes: [SimulationKeyChange], clock: ManualClock) {
     self.changes = changes.sorted { $0.at < $1.at }
     self.clock = clock
   }
 
   /// The value of `credential` now.
-  public func value(of credential: String) -> String {
+  package func value(of credential: String) -> String {
     let now = clock.now.offset
     return changes.last { $0.credential == credential && $0.at <= now }?.value ?? credential
   }

@@ -3,15 +3,15 @@
 /// The same seed gives the same sequence on every platform. Each session of a simulation gets
 /// its own generator, derived from the run's seed and the session's index, so the order in which
 /// sessions happen to run cannot change what any one of them draws.
-public struct SimulationRandom: RandomNumberGenerator, Sendable, Hashable {
+package struct SimulationRandom: RandomNumberGenerator, Sendable, Hashable {
   private var state: UInt64
 
   /// Creates a generator whose sequence is fixed by `seed`.
-  public init(seed: UInt64) { state = seed }
+  package init(seed: UInt64) { state = seed }
 
   /// A generator for one part of a run, such as a session: the same `seed` and `stream` always
   /// give the same sequence, and different streams give unrelated ones.
-  public init(seed: UInt64, stream: Int) {
+  package init(seed: UInt64, stream: Int) {
     var mixer = SimulationRandom(
       seed: seed ^ (UInt64(truncatingIfNeeded: stream) &* 0xA24B_AED4_963E_E407))
     state = mixer.next()
@@ -19,13 +19,13 @@ public struct SimulationRandom: RandomNumberGenerator, Sendable, Hashable {
 
   /// A seed for another generator (a library component's jitter source, say), derived from
   /// `seed` and `stream` the same way every time.
-  public static func derivedSeed(_ seed: UInt64, stream: Int) -> UInt64 {
+  package static func derivedSeed(_ seed: UInt64, stream: Int) -> UInt64 {
     var random = SimulationRandom(seed: seed, stream: stream)
     return random.next()
   }
 
   /// The next 64 random bits (SplitMix64: add the golden gamma, then mix).
-  public mutating func next() -> UInt64 {
+  package mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var mixed = state
     mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -34,7 +34,7 @@ public struct SimulationRandom: RandomNumberGenerator, Sendable, Hashable {
   }
 
   /// A duration drawn uniformly from `range`, to the nanosecond.
-  public mutating func duration(in range: ClosedRange<Duration>) -> Duration {
+  package mutating func duration(in range: ClosedRange<Duration>) -> Duration {
     let low = range.lowerBound.simulationNanoseconds
     let high = range.upperBound.simulationNanoseconds
     guard high > low else { return range.lowerBound }

@@ -1,11 +1,11 @@
 import FailSafe
 import FailSafeTesting
 
-/// Runs scenarios in virtual time: every session is a task sleeping on one ``ManualClock``,
+/// Runs scenarios in virtual time: every session is a task sleeping on one `ManualClock`,
 /// and the runner moves the clock to the next deadline whenever all of them sleep.
 ///
 /// Each session waits on the clock (for a job's arrival, an answer's latency, a backoff), so
-/// "every session asleep" is exact (``ManualClock/waitForSleepers(count:)``), and the clock jumps
+/// "every session asleep" is exact (`ManualClock/waitForSleepers(count:)`), and the clock jumps
 /// straight to the next thing that happens: six days with thousands of requests take seconds.
 /// Session `i` starts each shift `i` milliseconds late, and latencies are drawn to the
 /// nanosecond, so sessions seldom wake at the same instant and runs repeat exactly.
@@ -25,17 +25,21 @@ public struct SimulationRunner<RealClock: Clock>: Sendable where RealClock.Durat
   }
 
   /// Runs the naive worker, then the FailSafe worker, through `scenario`.
-  public func run(_ scenario: SimulationScenario) async -> ScenarioOutcome {
-    let naive = await run(scenario, worker: scenario.makeNaiveWorker)
-    let failSafe = await run(scenario, worker: scenario.makeFailSafeWorker)
+  ///
+  /// - Throws: whatever building a worker throws, before that worker runs: for the FailSafe
+  ///   worker, `CredentialPoolError` for a repeated credential.
+  public func run(_ scenario: SimulationScenario) async throws -> ScenarioOutcome {
+    let naive = try await run(scenario, worker: scenario.naiveWorker)
+    let failSafe = try await run(scenario, worker: scenario.failSafeWorker)
     return ScenarioOutcome(scenario: scenario.name, naive: naive, failSafe: failSafe)
   }
 
   /// Runs one worker through `scenario` on a fresh clock, upstream and queue.
-  public func run(
-    _ scenario: SimulationScenario,
-    worker makeWorker: @Sendable (SimulationEnvironment) -> any SimulatedWorker
-  ) async -> SimulationRun {
+  ///
+  /// - Throws: whatever building the worker throws; then nothing has run.
+  public func run(_ scenario: SimulationScenario, worker recipe: ScenarioWorker) async throws
+    -> SimulationRun
+  {
     let started = realClock.now
     let clock = ManualClock()
     let environment = SimulationEnvironment(
@@ -43,7 +47,7 @@ public struct SimulationRunner<RealClock: Clock>: Sendable where RealClock.Durat
       jobs: JobQueue(schedule: scenario.jobs, clock: clock), timeline: CredentialTimeline(),
       classifier: classifier, seed: seed,
       keys: SimulationKeyStore(changes: scenario.keyChanges, clock: clock))
-    let worker = makeWorker(environment)
+    let worker = try recipe.make(environment)
     let end = scenario.duration
     // Sessions park here once their shifts are over, so the count of sleepers stays exact.
     let parking = ManualClock.Instant(offset: end + .seconds(86_400))

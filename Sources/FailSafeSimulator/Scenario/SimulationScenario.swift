@@ -17,18 +17,17 @@ public struct SimulationScenario: Sendable {
   public var credentials: [String]
   /// Values an operator puts in the key source during the run.
   public var keyChanges: [SimulationKeyChange]
-  /// Builds the incident's naive worker for one run.
-  public var makeNaiveWorker: @Sendable (SimulationEnvironment) -> any SimulatedWorker
-  /// Builds the same worker on FailSafe for one run.
-  public var makeFailSafeWorker: @Sendable (SimulationEnvironment) -> any SimulatedWorker
+  /// The incident's worker, built afresh for each run.
+  public var naiveWorker: ScenarioWorker
+  /// The same worker on FailSafe, built afresh for each run.
+  public var failSafeWorker: ScenarioWorker
 
   /// Creates a scenario.
   public init(
     name: String, summary: String, duration: Duration, shifts: [[Range<Duration>]],
     jobs: JobSchedule, script: UpstreamScript, credentials: [String],
     keyChanges: [SimulationKeyChange] = [],
-    makeNaiveWorker: @escaping @Sendable (SimulationEnvironment) -> any SimulatedWorker,
-    makeFailSafeWorker: @escaping @Sendable (SimulationEnvironment) -> any SimulatedWorker
+    naiveWorker: ScenarioWorker, failSafeWorker: ScenarioWorker
   ) {
     self.keyChanges = keyChanges
     self.name = name
@@ -38,8 +37,8 @@ public struct SimulationScenario: Sendable {
     self.jobs = jobs
     self.script = script
     self.credentials = credentials
-    self.makeNaiveWorker = makeNaiveWorker
-    self.makeFailSafeWorker = makeFailSafeWorker
+    self.naiveWorker = naiveWorker
+    self.failSafeWorker = failSafeWorker
   }
 
   /// `sessions` sessions that all work from the start to `end`.

@@ -2,24 +2,24 @@ import FailSafe
 import FailSafeTesting
 
 /// Everything a run's workers share: the clock, the upstream, the job queue, the classifier.
-public struct SimulationEnvironment: Sendable {
+package struct SimulationEnvironment: Sendable {
   /// The virtual clock every session and every library component of the run uses.
-  public let clock: ManualClock
+  package let clock: ManualClock
   /// The scripted provider.
-  public let upstream: ScriptedUpstream
+  package let upstream: ScriptedUpstream
   /// The shared backlog.
-  public let jobs: JobQueue
+  package let jobs: JobQueue
   /// Where credential states are recorded for the drawings.
-  public let timeline: CredentialTimeline
+  package let timeline: CredentialTimeline
   /// The classifier that reads the upstream's failures.
-  public let classifier: any FailureClassifying
+  package let classifier: any FailureClassifying
   /// The run's seed; derive generators with ``random(stream:)``.
-  public let seed: UInt64
+  package let seed: UInt64
   /// Where the workers read their keys' current values.
-  public let keys: SimulationKeyStore
+  package let keys: SimulationKeyStore
 
   /// Creates an environment; `keys` follows no changes unless given.
-  public init(
+  package init(
     clock: ManualClock, upstream: ScriptedUpstream, jobs: JobQueue, timeline: CredentialTimeline,
     classifier: any FailureClassifying, seed: UInt64, keys: SimulationKeyStore? = nil
   ) {
@@ -33,28 +33,28 @@ public struct SimulationEnvironment: Sendable {
   }
 
   /// Virtual time since the start of the run.
-  public var now: Duration { clock.now.offset }
+  package var now: Duration { clock.now.offset }
 
   /// A generator for one part of the run; the same stream always draws the same numbers.
-  public func random(stream: Int) -> SimulationRandom {
+  package func random(stream: Int) -> SimulationRandom {
     SimulationRandom(seed: seed, stream: stream)
   }
 }
 
 /// One session working one shift: which session it is, when the shift ends, and the way to
 /// its jobs.
-public struct SimulationSession: Sendable {
+package struct SimulationSession: Sendable {
   /// The session's index, from zero.
-  public let index: Int
+  package let index: Int
   /// When this shift starts and ends, from the start of the run.
-  public let shift: Range<Duration>
+  package let shift: Range<Duration>
   /// What the run's sessions share.
-  public let environment: SimulationEnvironment
+  package let environment: SimulationEnvironment
   /// This session's own seeded generator for this shift.
-  public let random: SimulationRandom
+  package let random: SimulationRandom
 
   /// Creates a session for one shift.
-  public init(
+  package init(
     index: Int, shift: Range<Duration>, environment: SimulationEnvironment,
     random: SimulationRandom
   ) {
@@ -69,7 +69,7 @@ public struct SimulationSession: Sendable {
   /// until the shift's end.
   ///
   /// - Throws: `CancellationError` when the run ends; a job taken here was then given back.
-  public func nextJob() async throws -> SimulatedJob? {
+  package func nextJob() async throws -> SimulatedJob? {
     let clock = environment.clock
     guard clock.now.offset < shift.upperBound else { return nil }
     guard let job = environment.jobs.take(arrivingBy: shift.upperBound) else {
@@ -87,7 +87,7 @@ public struct SimulationSession: Sendable {
 }
 
 /// A worker loop under test: the naive one from an incident, or the same worker on FailSafe.
-public protocol SimulatedWorker: Sendable {
+package protocol SimulatedWorker: Sendable {
   /// A short name for reports, such as `naive` or `failsafe`.
   var name: String { get }
   /// Works through the jobs of one shift, from ``SimulationSession/nextJob()`` until it
@@ -109,7 +109,7 @@ public protocol SimulatedWorker: Sendable {
 
 extension SimulatedWorker {
   /// None.
-  public var backgroundTaskCount: Int { 0 }
+  package var backgroundTaskCount: Int { 0 }
   /// None.
-  public var waitingSessionCount: Int { 0 }
+  package var waitingSessionCount: Int { 0 }
 }

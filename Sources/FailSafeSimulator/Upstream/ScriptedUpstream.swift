@@ -3,29 +3,29 @@ import Synchronization
 
 /// A provider that answers from an ``UpstreamScript`` in virtual time and records every request.
 ///
-/// Sending takes the request's latency on the simulation's ``ManualClock``, so concurrent
+/// Sending takes the request's latency on the simulation's `ManualClock`, so concurrent
 /// sessions have requests in flight at the same time, as real ones do.
-public final class ScriptedUpstream: Sendable {
+package final class ScriptedUpstream: Sendable {
   /// One request the upstream received.
-  public struct Request: Sendable, Hashable {
+  package struct Request: Sendable, Hashable {
     /// When it was sent, from the start of the run.
-    public var sentAt: Duration
+    package var sentAt: Duration
     /// When its answer reached the caller.
-    public var answeredAt: Duration
+    package var answeredAt: Duration
     /// The endpoint it went to.
-    public var endpoint: UpstreamEndpoint
+    package var endpoint: UpstreamEndpoint
     /// The credential it carried (an id, never a secret).
-    public var credential: String
+    package var credential: String
     /// The answer.
-    public var response: ScriptedResponse
+    package var response: ScriptedResponse
     /// The session that sent it, when the worker said.
-    public var session: Int?
+    package var session: Int?
   }
 
   /// What a send returns: the answer, and the tokens a successful refresh issued.
-  public struct Answer: Sendable, Hashable {
+  package struct Answer: Sendable, Hashable {
     /// Creates an answer.
-    public init(
+    package init(
       response: ScriptedResponse, issuedAccessToken: String? = nil,
       issuedRefreshToken: String? = nil
     ) {
@@ -35,11 +35,11 @@ public final class ScriptedUpstream: Sendable {
     }
 
     /// The response.
-    public var response: ScriptedResponse
+    package var response: ScriptedResponse
     /// The new access token, for a successful OAuth refresh.
-    public var issuedAccessToken: String?
+    package var issuedAccessToken: String?
     /// The new refresh token, for a successful OAuth refresh.
-    public var issuedRefreshToken: String?
+    package var issuedRefreshToken: String?
   }
 
   private struct State {
@@ -50,34 +50,34 @@ public final class ScriptedUpstream: Sendable {
   }
 
   /// The script this upstream follows.
-  public let script: UpstreamScript
+  package let script: UpstreamScript
   private let clock: ManualClock
   private let state: Mutex<State>
 
   /// The refresh token the token endpoint accepts first, with OAuth.
-  public static let initialRefreshToken = "refresh-0"
+  package static let initialRefreshToken = "refresh-0"
   /// The access token the workers hold when the run starts, with OAuth: already expired.
-  public static let initialAccessToken = "access-0"
+  package static let initialAccessToken = "access-0"
 
   /// Creates an upstream that follows `script` on `clock`.
-  public init(script: UpstreamScript, clock: ManualClock) {
+  package init(script: UpstreamScript, clock: ManualClock) {
     self.script = script
     self.clock = clock
     state = Mutex(State(ruleHits: Array(repeating: 0, count: script.rules.count)))
   }
 
   /// Every request so far, in the order sent.
-  public var requests: [Request] { state.withLock { $0.requests } }
+  package var requests: [Request] { state.withLock { $0.requests } }
 
   /// How many requests were sent so far.
-  public var requestCount: Int { state.withLock { $0.requests.count } }
+  package var requestCount: Int { state.withLock { $0.requests.count } }
 
   /// Sends one request: decides the answer from the script at the current virtual time,
   /// records the request, then waits `latency` on the clock before returning the answer.
   ///
   /// - Throws: `CancellationError` if the task is cancelled while waiting; the request still
   ///   counts as sent, as it would on a real network.
-  public func send(
+  package func send(
     to endpoint: UpstreamEndpoint, credential: String, latency: Duration, session: Int? = nil
   ) async throws -> Answer {
     let (answer, answeredAt) = dispatch(
@@ -90,7 +90,7 @@ public final class ScriptedUpstream: Sendable {
   /// it with the instant it reaches the caller. The caller must not act on the answer before
   /// that instant; a caller that would wait again right after (a restart delay) saves a step
   /// of the simulation by sleeping once, until `answeredAt` plus its own wait.
-  public func dispatch(
+  package func dispatch(
     to endpoint: UpstreamEndpoint, credential: String, latency: Duration, session: Int? = nil
   ) -> (answer: Answer, answeredAt: ManualClock.Instant) {
     let sentAt = clock.now.offset
@@ -107,7 +107,7 @@ public final class ScriptedUpstream: Sendable {
   }
 
   /// Sends one request with a latency drawn from the script's range by `random`.
-  public func send(
+  package func send(
     to endpoint: UpstreamEndpoint, credential: String, using random: inout SimulationRandom
   ) async throws -> Answer {
     let latency = random.duration(in: script.latency)

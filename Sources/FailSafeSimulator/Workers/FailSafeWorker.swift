@@ -20,16 +20,16 @@ import Synchronization
 /// `CredentialPool.waitUntilUsable(deadline:)` until the pool reports a usable credential (a
 /// poller instead drops the poll: the next one comes anyway); at the shift's end it gives the job
 /// back. Cancellation gives it back too.
-public final class FailSafeWorker: SimulatedWorker {
+package final class FailSafeWorker: SimulatedWorker {
   private let jobs: FailSafeJobLoop
   /// The current one-time refresh token, for OAuth (replaced by every successful refresh).
   private let refreshToken = SharedValue(ScriptedUpstream.initialRefreshToken)
 
   /// `failsafe`.
-  public var name: String { "failsafe" }
+  package var name: String { "failsafe" }
 
   /// The credential id the OAuth scenarios give their single token.
-  public static let oauthCredential = "oauth"
+  package static let oauthCredential = "oauth"
 
   /// Creates the worker for one run.
   ///
@@ -38,9 +38,10 @@ public final class FailSafeWorker: SimulatedWorker {
   ///   - environment: the run's clock, upstream, jobs and classifier.
   ///   - dropsUnavailableJobs: whether a job that finds no usable credential is failed at once
   ///     (a poller skipping a poll) rather than held until one is usable.
-  public init(
+  /// - Throws: `CredentialPoolError.duplicateID` if a credential appears twice.
+  package init(
     credentials: [String], environment: SimulationEnvironment, dropsUnavailableJobs: Bool = false
-  ) {
+  ) throws(CredentialPoolError) {
     let oauth = environment.upstream.script.oauthAccessTokenLifetime != nil
     let ids = oauth ? [Self.oauthCredential] : (credentials.isEmpty ? ["key"] : credentials)
     let timeline = environment.timeline
@@ -61,44 +62,39 @@ public final class FailSafeWorker: SimulatedWorker {
         }
       })
     let pool: CredentialPool<String, ManualClock>
-    do {
-      if oauth {
-        let upstream = environment.upstream
-        let refreshToken = self.refreshToken
-        let latencies = LockedRandom(environment.random(stream: 20_000))
-        // The token answer's lifetime (its `expires_in`) lets the pool refresh before expiry.
-        let lifetime = upstream.script.oauthAccessTokenLifetime
-        let refreshing = CredentialRefreshing<String>.withExpiry(
-          classifier: environment.classifier
-        ) { _, _ in
-          let presented = refreshToken.value
-          let answer = try await upstream.send(
-            to: .token, credential: presented,
-            latency: latencies.duration(in: upstream.script.latency))
-          guard let access = answer.issuedAccessToken, let refresh = answer.issuedRefreshToken
-          else {
-            throw ProviderResponseError(answer.response.providerResponse)
-          }
-          refreshToken.value = refresh
-          return RefreshedCredential(access, lifetime: lifetime)
+    if oauth {
+      let upstream = environment.upstream
+      let refreshToken = self.refreshToken
+      let latencies = LockedRandom(environment.random(stream: 20_000))
+      // The token answer's lifetime (its `expires_in`) lets the pool refresh before expiry.
+      let lifetime = upstream.script.oauthAccessTokenLifetime
+      let refreshing = CredentialRefreshing<String>.withExpiry(
+        classifier: environment.classifier
+      ) { _, _ in
+        let presented = refreshToken.value
+        let answer = try await upstream.send(
+          to: .token, credential: presented,
+          latency: latencies.duration(in: upstream.script.latency))
+        guard let access = answer.issuedAccessToken, let refresh = answer.issuedRefreshToken
+        else {
+          throw ProviderResponseError(answer.response.providerResponse)
         }
-        pool = try CredentialPool(
-          [
-            (
-              id: CredentialID(Self.oauthCredential),
-              credential: ScriptedUpstream.initialAccessToken
-            )
-          ],
-          registry: registry, refreshing: refreshing)
-      } else {
-        let keys = environment.keys
-        pool = try CredentialPool(
-          ids.map { (id: CredentialID($0), credential: keys.value(of: $0)) }, registry: registry,
-          sourcing: CredentialSourcing(CredentialSource { id in keys.value(of: id.rawValue) }))
+        refreshToken.value = refresh
+        return RefreshedCredential(access, lifetime: lifetime)
       }
-    } catch {
-      // Unreachable: the ids are non-empty and unique by construction.
-      preconditionFailure("simulation pool: \(error)")
+      pool = try CredentialPool(
+        [
+          (
+            id: CredentialID(Self.oauthCredential),
+            credential: ScriptedUpstream.initialAccessToken
+          )
+        ],
+        registry: registry, refreshing: refreshing)
+    } else {
+      let keys = environment.keys
+      pool = try CredentialPool(
+        ids.map { (id: CredentialID($0), credential: keys.value(of: $0)) }, registry: registry,
+        sourcing: CredentialSourcing(CredentialSource { id in keys.value(of: id.rawValue) }))
     }
     let executor = RetryExecutor(
       pool: pool, classifier: environment.classifier,
@@ -108,13 +104,13 @@ public final class FailSafeWorker: SimulatedWorker {
   }
 
   /// The pool's own tasks (source watcher, waiters' alarm), which the runner waits for too.
-  public var backgroundTaskCount: Int { jobs.executor.pool.backgroundTaskCount }
+  package var backgroundTaskCount: Int { jobs.executor.pool.backgroundTaskCount }
 
   /// Sessions holding a job while no credential is usable: waiting in the pool's queue.
-  public var waitingSessionCount: Int { jobs.executor.pool.waitingCount }
+  package var waitingSessionCount: Int { jobs.executor.pool.waitingCount }
 
   /// Works through the shift's jobs through the executor.
-  public func work(_ session: SimulationSession) async {
+  package func work(_ session: SimulationSession) async {
     await jobs.work(session)
   }
 }

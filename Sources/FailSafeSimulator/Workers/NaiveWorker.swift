@@ -15,37 +15,9 @@ import Synchronization
 /// With OAuth (``UpstreamScript/oauthAccessTokenLifetime``) the keys are ignored: the worker
 /// calls the API with its access token and, on any failure, refreshes it at the token endpoint
 /// (with the same immediate retries) before calling again.
-public final class NaiveWorker: SimulatedWorker {
-  /// How the naive worker behaves.
-  public struct Behaviour: Sendable {
-    /// The keys it rotates through.
-    public var credentials: [String]
-    /// Retries sent at once after a failure, before the session gives the job back.
-    public var immediateRetries: Int
-    /// How long a session takes to restart after giving a job back.
-    public var restartDelay: ClosedRange<Duration>
-    /// The flat cooldown of a failing key, or `nil` for none.
-    public var cooldown: Duration?
-    /// Failures of a key within one job that start its cooldown.
-    public var cooldownAfterFailures: Int
-    /// Whether a job whose immediate retries ran out is dropped as failed (a poller skipping
-    /// a poll) rather than given back to the queue before the restart.
-    public var dropsFailedJobs: Bool
-
-    /// Creates a behaviour. Negative counts are treated as zero (one for the cooldown trigger).
-    public init(
-      credentials: [String], immediateRetries: Int = 0,
-      restartDelay: ClosedRange<Duration> = .seconds(4)...(.seconds(14)),
-      cooldown: Duration? = nil, cooldownAfterFailures: Int = 1, dropsFailedJobs: Bool = false
-    ) {
-      self.credentials = credentials
-      self.immediateRetries = max(immediateRetries, 0)
-      self.restartDelay = restartDelay
-      self.cooldown = cooldown
-      self.cooldownAfterFailures = max(cooldownAfterFailures, 1)
-      self.dropsFailedJobs = dropsFailedJobs
-    }
-  }
+package final class NaiveWorker: SimulatedWorker {
+  /// How the worker behaves.
+  package typealias Behaviour = NaiveWorkerBehaviour
 
   private struct Rotation {
     var next = 0
@@ -55,16 +27,16 @@ public final class NaiveWorker: SimulatedWorker {
   }
 
   /// The behaviour.
-  public let behaviour: Behaviour
+  package let behaviour: Behaviour
   private let environment: SimulationEnvironment
   /// Shared by every session of the run, as the incident's key list and token store were.
   private let rotation = Mutex(Rotation())
 
   /// `naive`.
-  public var name: String { "naive" }
+  package var name: String { "naive" }
 
   /// Creates the worker for one run.
-  public init(behaviour: Behaviour, environment: SimulationEnvironment) {
+  package init(behaviour: Behaviour, environment: SimulationEnvironment) {
     self.behaviour = behaviour
     self.environment = environment
     for credential in behaviour.credentials {
@@ -73,7 +45,7 @@ public final class NaiveWorker: SimulatedWorker {
   }
 
   /// Works through the shift's jobs as the incident's worker did.
-  public func work(_ session: SimulationSession) async {
+  package func work(_ session: SimulationSession) async {
     var random = session.random
     while true {
       guard let job = try? await session.nextJob() else { return }
@@ -215,5 +187,36 @@ public final class NaiveWorker: SimulatedWorker {
     environment.timeline.record("oauth", entered: "closed", at: environment.now)
     let retry = try await upstream.send(to: .api, credential: access, using: &random)
     return retry.response.status
+  }
+}
+
+/// How the naive worker behaves: the incident's retry, restart and cooldown habits.
+public struct NaiveWorkerBehaviour: Sendable {
+  /// The keys it rotates through.
+  public var credentials: [String]
+  /// Retries sent at once after a failure, before the session gives the job back.
+  public var immediateRetries: Int
+  /// How long a session takes to restart after giving a job back.
+  public var restartDelay: ClosedRange<Duration>
+  /// The flat cooldown of a failing key, or `nil` for none.
+  public var cooldown: Duration?
+  /// Failures of a key within one job that start its cooldown.
+  public var cooldownAfterFailures: Int
+  /// Whether a job whose immediate retries ran out is dropped as failed (a poller skipping
+  /// a poll) rather than given back to the queue before the restart.
+  public var dropsFailedJobs: Bool
+
+  /// Creates a behaviour. Negative counts are treated as zero (one for the cooldown trigger).
+  public init(
+    credentials: [String], immediateRetries: Int = 0,
+    restartDelay: ClosedRange<Duration> = .seconds(4)...(.seconds(14)),
+    cooldown: Duration? = nil, cooldownAfterFailures: Int = 1, dropsFailedJobs: Bool = false
+  ) {
+    self.credentials = credentials
+    self.immediateRetries = max(immediateRetries, 0)
+    self.restartDelay = restartDelay
+    self.cooldown = cooldown
+    self.cooldownAfterFailures = max(cooldownAfterFailures, 1)
+    self.dropsFailedJobs = dropsFailedJobs
   }
 }

@@ -10,7 +10,7 @@ import Foundation
 /// What one process learns (a dead key) the others adopt at their next synchronisation, and an
 /// operator's revive written to the store (the same edit as `failsafe state revive`) reaches
 /// every process the same way, without a restart.
-public final class SharedStateFailSafeWorker: SimulatedWorker {
+package final class SharedStateFailSafeWorker: SimulatedWorker {
   private struct Process: Sendable {
     let loop: FailSafeJobLoop
     let persistence: BreakerStatePersistence<ManualClock>
@@ -21,10 +21,10 @@ public final class SharedStateFailSafeWorker: SimulatedWorker {
   private let operatorPending: SharedValue<Bool>
 
   /// `failsafe`.
-  public var name: String { "failsafe" }
+  package var name: String { "failsafe" }
 
   /// How often each process merges with the store.
-  public static let syncInterval = Duration.seconds(5)
+  package static let syncInterval = Duration.seconds(5)
 
   /// Creates the worker for one run.
   ///
@@ -33,10 +33,10 @@ public final class SharedStateFailSafeWorker: SimulatedWorker {
   ///   - processCount: how many processes share the store (at least 1).
   ///   - revivals: when an operator revives which credential in the store.
   ///   - environment: the run's clock, upstream, jobs and classifier.
-  public init(
+  package init(
     credentials: [String], processCount: Int, revivals: [(at: Duration, credential: String)],
     environment: SimulationEnvironment
-  ) {
+  ) throws(CredentialPoolError) {
     let ids = Array(Set(credentials.isEmpty ? ["key"] : credentials)).sorted()
     let clock = environment.clock
     let store = InMemoryBreakerStateStore()
@@ -45,7 +45,7 @@ public final class SharedStateFailSafeWorker: SimulatedWorker {
     let wallClock = WallClock { epoch.addingTimeInterval(clock.now.offset.simulationSeconds) }
     let timeline = environment.timeline
     for id in ids { timeline.record(id, entered: BreakerState.closed.rawValue, at: .zero) }
-    processes = (0..<max(processCount, 1)).map { number in
+    processes = try (0..<max(processCount, 1)).map { number throws(CredentialPoolError) in
       let persistence = BreakerStatePersistence(
         store: store, clock: clock, wallClock: wallClock, saveInterval: .zero,
         syncInterval: Self.syncInterval)
@@ -66,8 +66,7 @@ public final class SharedStateFailSafeWorker: SimulatedWorker {
         })
       _ = try? persistence.start(registry: registry)
       let keys = environment.keys
-      // The ids are unique and non-empty, so the pool cannot refuse them.
-      let pool = try! CredentialPool(
+      let pool = try CredentialPool(
         ids.map { (id: CredentialID($0), credential: keys.value(of: $0)) }, registry: registry)
       let executor = RetryExecutor(
         pool: pool, classifier: environment.classifier,
@@ -106,7 +105,7 @@ public final class SharedStateFailSafeWorker: SimulatedWorker {
 
   /// Each process's periodic synchronisation, its pool's own tasks, and the operator's
   /// scripted action while it is still to come.
-  public var backgroundTaskCount: Int {
+  package var backgroundTaskCount: Int {
     processes.reduce(operatorPending.value ? 1 : 0) { count, process in
       count + process.persistence.periodicTaskCount
         + process.loop.executor.pool.backgroundTaskCount
@@ -114,12 +113,12 @@ public final class SharedStateFailSafeWorker: SimulatedWorker {
   }
 
   /// Sessions holding a job while no credential is usable: waiting in their pool's queue.
-  public var waitingSessionCount: Int {
+  package var waitingSessionCount: Int {
     processes.reduce(0) { $0 + $1.loop.executor.pool.waitingCount }
   }
 
   /// Works through the shift's jobs in the session's process.
-  public func work(_ session: SimulationSession) async {
+  package func work(_ session: SimulationSession) async {
     await processes[session.index % processes.count].loop.work(session)
   }
 }
