@@ -53,7 +53,7 @@ private final class FakeProvider: Sendable {
 /// instant and overlap another's request. The pool's own tasks (its waiters' alarm) sleep on
 /// the clock too and are not workers.
 private func drive(
-  _ clock: ManualClock, pool: CredentialPool<String, ManualClock>, running: LockedValue<Int>,
+  _ clock: ManualClock, pool: ClockedCredentialPool<String, ManualClock>, running: LockedValue<Int>,
   limit: Int = 10_000, until isDone: () -> Bool
 ) async {
   var seconds = 0
@@ -68,7 +68,7 @@ private func drive(
 /// Runs `jobs` jobs on `workers` workers, each job one `executor.run` against `provider`, and
 /// drives `clock` until every job has finished; returns each job's result by number.
 private func runDrivenBacklog(
-  jobs: Int, workers: Int, clock: ManualClock, executor: RetryExecutor<String, ManualClock>,
+  jobs: Int, workers: Int, clock: ManualClock, executor: ClockedRetryExecutor<String, ManualClock>,
   provider: FakeProvider
 ) async -> [Int: JobResult] {
   let finished = LockedValue(0)

@@ -332,9 +332,9 @@ struct RetryExecutorTests {
   @Test func durationsBeyondAnyClockAreClampedOnTheDefaultClock() async throws {
     // Adding `Duration`'s largest value to a real instant would overflow; the configuration
     // clamps every duration to 100 years first.
-    let pool = CredentialPool(id: "key-a", credential: "key-a", registry: BreakerRegistry())
+    let pool = ClockedCredentialPool(id: "key-a", credential: "key-a", registry: BreakerRegistry())
     let farthest = Duration(attoseconds: .max)
-    let executor = RetryExecutor(
+    let executor = ClockedRetryExecutor(
       pool: pool, classifier: TestClassifier(),
       configuration: RetryConfiguration(
         deadline: farthest, attemptTimeout: farthest, credentialWait: farthest))
@@ -529,19 +529,19 @@ struct RetryExecutorTests {
   @Test func poolsRefuseEmptyAndDuplicateCredentialLists() {
     let registry = BreakerRegistry(clock: ManualClock())
     #expect(throws: CredentialPoolError.empty) {
-      try CredentialPool<String, ManualClock>([], registry: registry)
+      try ClockedCredentialPool<String, ManualClock>([], registry: registry)
     }
     #expect(throws: CredentialPoolError.duplicateID("x")) {
-      try CredentialPool([("x", "1"), ("x", "2")], registry: registry)
+      try ClockedCredentialPool([("x", "1"), ("x", "2")], registry: registry)
     }
     #expect(throws: CredentialPoolError.duplicateID("y")) {
-      try CredentialPool(["y": "1", "z": "2", "y": "3"], registry: registry)
+      try ClockedCredentialPool(["y": "1", "z": "2", "y": "3"], registry: registry)
     }
     #expect(CredentialPoolError.duplicateID("y").description.contains("y"))
   }
 
   @Test func aLiteralPoolKeepsItsOrder() throws {
-    let pool = try CredentialPool(
+    let pool = try ClockedCredentialPool(
       ["primary": "k1", "backup": "k2", "spare": "k3"],
       registry: BreakerRegistry(clock: ManualClock()))
     #expect(pool.ids == ["primary", "backup", "spare"])

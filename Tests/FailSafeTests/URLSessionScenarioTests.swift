@@ -6,7 +6,7 @@ import Testing
   import FoundationNetworking
 #endif
 
-private typealias Executor = RetryExecutor<String, ContinuousClock>
+private typealias Executor = ClockedRetryExecutor<String, ContinuousClock>
 
 /// An executor on the real clock with short cooldowns, so scenarios run in about a second.
 private func makeRealTimeExecutor(
@@ -18,8 +18,8 @@ private func makeRealTimeExecutor(
       backoff: BackoffPolicy(
         base: .milliseconds(50), maximum: .milliseconds(800), jitter: .none)),
     clock: ContinuousClock())
-  let pool = try CredentialPool(keys.map { (CredentialID($0), $0) }, registry: registry)
-  return RetryExecutor(
+  let pool = try ClockedCredentialPool(keys.map { (CredentialID($0), $0) }, registry: registry)
+  return ClockedRetryExecutor(
     pool: pool, classifier: ProviderErrorClassifier(),
     configuration: RetryConfiguration(
       maxAttempts: maxAttempts,
@@ -120,11 +120,11 @@ struct URLSessionScenarioConcurrencyTests {
     let folder = try TemporaryFolder()
     try folder.write("dead-key\n", to: "gemini.key")
     let registry = BreakerRegistry(clock: ContinuousClock())
-    let pool = try CredentialPool(
+    let pool = try ClockedCredentialPool(
       ["gemini": "dead-key"], registry: registry,
       sourcing: CredentialSourcing(
         .file(atPath: folder.path("gemini.key")), checkInterval: .seconds(1)))
-    let executor = RetryExecutor(
+    let executor = ClockedRetryExecutor(
       pool: pool, classifier: ProviderErrorClassifier(),
       configuration: RetryConfiguration(credentialWait: RetryConfiguration.untilUsable))
     let script = HTTPScript { request in

@@ -1,5 +1,12 @@
 import Synchronization
 
+/// The credential pool on the default clock, ``CoarseMonotonicClock``, with its own
+/// ``BreakerRegistry`` unless given one: `CredentialPool(["primary": key1, "backup": key2])`
+/// is a `CredentialPool<String>`.
+public typealias CredentialPool<Credential: Sendable & Equatable> = ClockedCredentialPool<
+  Credential, CoarseMonotonicClock
+>
+
 /// Several credentials for one provider, each behind its own ``CircuitBreaker``, handed out
 /// one per attempt.
 ///
@@ -22,7 +29,7 @@ import Synchronization
 /// end), in batches no larger than the credentials can take.
 ///
 /// Credential values stay inside the pool: only ``CredentialID``s appear in errors and events.
-public final class CredentialPool<Credential: Sendable & Equatable, C: Clock>: Sendable
+public final class ClockedCredentialPool<Credential: Sendable & Equatable, C: Clock>: Sendable
 where C.Duration == Duration {
   private struct Member: Sendable {
     let id: CredentialID
@@ -509,5 +516,38 @@ where C.Duration == Duration {
         }
       }.map(\.element)
     }
+  }
+}
+
+extension ClockedCredentialPool where C == CoarseMonotonicClock {
+  /// Creates a pool on the default clock with a registry of its own (the standard
+  /// ``BreakerPolicy``): `CredentialPool(["primary": key1, "backup": key2])`. Pass a shared
+  /// ``BreakerRegistry`` instead when several pools use the same credentials.
+  ///
+  /// - Throws: ``CredentialPoolError`` for an empty list or a repeated id.
+  public convenience init(
+    _ credentials: KeyValuePairs<CredentialID, Credential>,
+    selection: CredentialSelection = .roundRobin,
+    refreshing: CredentialRefreshing<Credential>? = nil,
+    sourcing: CredentialSourcing<Credential>? = nil
+  ) throws(CredentialPoolError) {
+    try self.init(
+      credentials, registry: BreakerRegistry(), selection: selection, refreshing: refreshing,
+      sourcing: sourcing)
+  }
+
+  /// Creates a pool on the default clock with a registry of its own, from ids and values in
+  /// round-robin order.
+  ///
+  /// - Throws: ``CredentialPoolError`` for an empty list or a repeated id.
+  public convenience init(
+    _ credentials: [(id: CredentialID, credential: Credential)],
+    selection: CredentialSelection = .roundRobin,
+    refreshing: CredentialRefreshing<Credential>? = nil,
+    sourcing: CredentialSourcing<Credential>? = nil
+  ) throws(CredentialPoolError) {
+    try self.init(
+      credentials, registry: BreakerRegistry(), selection: selection, refreshing: refreshing,
+      sourcing: sourcing)
   }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// an `unauthorized` answer it could not refresh), on its own slow schedule
 /// (``CredentialSourcing/checkInterval``): a local read, never a request to the provider. A
 /// value different from the one in use is installed exactly as
-/// ``CredentialPool/replace(_:with:)`` does; the same value changes nothing.
+/// ``ClockedCredentialPool/replace(_:with:)`` does; the same value changes nothing.
 ///
 /// `read` returns the value for an id, or throws (``CredentialSourceError`` or the reader's
 /// own error) when it cannot say: an unreadable or empty source changes nothing and is

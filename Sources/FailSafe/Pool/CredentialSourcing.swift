@@ -19,3 +19,16 @@ public struct CredentialSourcing<Credential: Sendable>: Sendable {
     self.onProblem = onProblem
   }
 }
+
+extension CredentialSourcing where Credential == String {
+  /// Watches a directory holding one file per credential, named after its id (a mounted
+  /// secrets volume: `/run/secrets/<id>`): `sourcing: .files(inDirectory: "/run/secrets")`.
+  /// See ``CredentialSource/files(inDirectory:)``.
+  public static func files(
+    inDirectory directory: String, checkInterval: Duration = .seconds(30),
+    onProblem: (@Sendable (CredentialID, any Error) -> Void)? = nil
+  ) -> CredentialSourcing {
+    CredentialSourcing(
+      .files(inDirectory: directory), checkInterval: checkInterval, onProblem: onProblem)
+  }
+}

@@ -1,4 +1,4 @@
-/// Why ``CredentialPool/waitUntilUsable(deadline:)`` returned without a usable credential.
+/// Why ``ClockedCredentialPool/waitUntilUsable(deadline:)`` returned without a usable credential.
 public enum CredentialWaitError: Error, Sendable, Hashable, CustomStringConvertible {
   /// The waiting task was cancelled.
   case cancelled

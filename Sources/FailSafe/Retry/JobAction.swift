@@ -5,7 +5,7 @@ public enum JobAction<Instant: InstantProtocol>: Sendable, Hashable {
   /// The request can never succeed as sent (`fatal`): fail the job.
   case fail
   /// No credential can take the call (dead, paused, suspended, open): keep the job, write
-  /// nothing for it, and wait (``CredentialPool/waitUntilUsable(deadline:)``) before running it
+  /// nothing for it, and wait (``ClockedCredentialPool/waitUntilUsable(deadline:)``) before running it
   /// again. `until` is the earliest instant a credential becomes usable on its own, or `nil`
   /// when only a change can help (a replaced key, a revive, a resume).
   case hold(until: Instant?)

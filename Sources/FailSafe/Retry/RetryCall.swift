@@ -1,4 +1,4 @@
-/// The bookkeeping of one ``RetryExecutor/run(_:)`` call.
+/// The bookkeeping of one ``ClockedRetryExecutor/run(_:)`` call.
 struct RetryCall<C: Clock> where C.Duration == Duration {
   let deadlineAt: C.Instant?
   let credentialWait: Duration

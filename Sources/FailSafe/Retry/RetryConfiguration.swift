@@ -25,7 +25,7 @@ public struct RetryConfiguration: Sendable, Hashable {
   /// How long a call may wait, in total, for a credential when none is usable (all open,
   /// paused, suspended or dead). Zero (the default) stops at once with a ``RetryFailure`` whose
   /// ``RetryFailure/jobAction`` is ``JobAction/hold(until:)``. Otherwise the call waits for the
-  /// pool to report a usable credential (``CredentialPool/waitUntilUsable(deadline:)``: woken by
+  /// pool to report a usable credential (``ClockedCredentialPool/waitUntilUsable(deadline:)``: woken by
   /// a replacement, a revive, a resume or a cooldown's end, never by polling) and goes on; use
   /// ``untilUsable`` to hold the call for as long as it takes (the ``deadline`` still applies).
   public var credentialWait: Duration

@@ -1,3 +1,10 @@
+/// The retry executor on the default clock, ``CoarseMonotonicClock``: what a service creates
+/// and stores. `RetryExecutor(pool: CredentialPool(["primary": key]))` is a
+/// `RetryExecutor<String>`.
+public typealias RetryExecutor<Credential: Sendable & Equatable> = ClockedRetryExecutor<
+  Credential, CoarseMonotonicClock
+>
+
 /// Runs an operation with a credential from a ``CredentialPool`` and decides, from each
 /// classified outcome, whether to return, retry, rotate, refresh or stop.
 ///
@@ -15,20 +22,23 @@
 /// one open, paused, suspended or dead) the call stops at once with the earliest instant one
 /// becomes usable, and ``RetryFailure/jobAction`` says to hold the job; or, with a
 /// ``RetryConfiguration/credentialWait``, it waits for the pool to report a usable credential
-/// (a replacement, a revive, a cooldown's end: see ``CredentialPool/waitUntilUsable(deadline:)``)
+/// (a replacement, a revive, a cooldown's end: see ``ClockedCredentialPool/waitUntilUsable(deadline:)``)
 /// and goes on. A retry whose backoff ended before the breaker reopens waits for the reopening
 /// instead, once, if the deadline allows. Every wait honours cancellation at once, and no wait
 /// or attempt runs past ``RetryConfiguration/deadline``.
 ///
 /// One executor serves every caller of a service: share it, so its budget and its pool's
 /// breakers see all the traffic. Time comes from the pool's clock only.
-public final class RetryExecutor<Credential: Sendable & Equatable, C: Clock>: Sendable
+///
+/// Services store it as ``RetryExecutor`` (`RetryExecutor<String>`), on the default clock;
+/// the clock parameter is for tests, which run it on a manual clock.
+public final class ClockedRetryExecutor<Credential: Sendable & Equatable, C: Clock>: Sendable
 where C.Duration == Duration {
   /// The error ``run(_:)`` throws.
   public typealias Failure = RetryFailure<C.Instant>
 
   /// Where credentials come from.
-  public let pool: CredentialPool<Credential, C>
+  public let pool: ClockedCredentialPool<Credential, C>
   /// Turns every failure into a ``Classification``.
   public let classifier: any FailureClassifying
   /// Limits and schedule.
@@ -48,7 +58,7 @@ where C.Duration == Duration {
   ///     default. Pass one shared instance to executors that call the same service.
   ///   - random: the jitter source of the backoff (seed it in tests).
   public init(
-    pool: CredentialPool<Credential, C>,
+    pool: ClockedCredentialPool<Credential, C>,
     classifier: any FailureClassifying = ProviderErrorClassifier(),
     configuration: RetryConfiguration = RetryConfiguration(),
     budget: RetryBudget? = RetryBudget(),
@@ -232,7 +242,7 @@ where C.Duration == Duration {
 
   /// Waits, within what is left of ``RetryConfiguration/credentialWait`` and the deadline, for
   /// the pool to report a change that may have made a credential usable (see
-  /// ``CredentialPool/waitUntilUsable(deadline:)``), then returns so the call leases again.
+  /// ``ClockedCredentialPool/waitUntilUsable(deadline:)``), then returns so the call leases again.
   /// Stops with `unusable()` when no wait is allowed, the allowance runs out, or the earliest
   /// known cooldown end (`reopenAt`) lies past the allowance; and with
   /// ``RetryStopReason/cancelled`` at once on cancellation.

@@ -4,7 +4,7 @@ import Foundation
   import FoundationNetworking
 #endif
 
-extension RetryExecutor {
+extension ClockedRetryExecutor {
   /// Sends `request` through `transport` with a credential from the pool, retrying, rotating
   /// and refreshing as the executor decides.
   ///

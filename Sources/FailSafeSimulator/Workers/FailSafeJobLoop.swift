@@ -6,7 +6,7 @@ import FailSafeTesting
 /// succeed, and is held (nothing written for it) while no credential is usable.
 struct FailSafeJobLoop: Sendable {
   let environment: SimulationEnvironment
-  let executor: RetryExecutor<String, ManualClock>
+  let executor: ClockedRetryExecutor<String, ManualClock>
   /// Whether a job that finds no usable credential is failed at once (a poller skipping a poll)
   /// rather than held until one is usable.
   let dropsUnavailableJobs: Bool

@@ -61,7 +61,7 @@ package final class FailSafeWorker: SimulatedWorker {
             event.credential.rawValue, entered: state.rawValue, at: event.instant.offset)
         }
       })
-    let pool: CredentialPool<String, ManualClock>
+    let pool: ClockedCredentialPool<String, ManualClock>
     if oauth {
       let upstream = environment.upstream
       let refreshToken = self.refreshToken
@@ -82,7 +82,7 @@ package final class FailSafeWorker: SimulatedWorker {
         refreshToken.value = refresh
         return RefreshedCredential(access, lifetime: lifetime)
       }
-      pool = try CredentialPool(
+      pool = try ClockedCredentialPool(
         [
           (
             id: CredentialID(Self.oauthCredential),
@@ -92,11 +92,11 @@ package final class FailSafeWorker: SimulatedWorker {
         registry: registry, refreshing: refreshing)
     } else {
       let keys = environment.keys
-      pool = try CredentialPool(
+      pool = try ClockedCredentialPool(
         ids.map { (id: CredentialID($0), credential: keys.value(of: $0)) }, registry: registry,
         sourcing: CredentialSourcing(CredentialSource { id in keys.value(of: id.rawValue) }))
     }
-    let executor = RetryExecutor(
+    let executor = ClockedRetryExecutor(
       pool: pool, classifier: environment.classifier,
       random: .seeded(SimulationRandom.derivedSeed(seed, stream: 30_000)))
     jobs = FailSafeJobLoop(

@@ -66,9 +66,9 @@ package final class SharedStateFailSafeWorker: SimulatedWorker {
         })
       _ = try? persistence.start(registry: registry)
       let keys = environment.keys
-      let pool = try CredentialPool(
+      let pool = try ClockedCredentialPool(
         ids.map { (id: CredentialID($0), credential: keys.value(of: $0)) }, registry: registry)
-      let executor = RetryExecutor(
+      let executor = ClockedRetryExecutor(
         pool: pool, classifier: environment.classifier,
         random: .seeded(SimulationRandom.derivedSeed(environment.seed, stream: 30_000 + number)))
       return Process(

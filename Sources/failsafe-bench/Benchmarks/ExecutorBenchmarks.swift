@@ -12,10 +12,10 @@ enum ExecutorBenchmarks {
     summary: "RetryExecutor.run succeeding at once (one credential, default configuration)",
     measurement: .timePerOperation {
       guard
-        let pool = try? CredentialPool(
+        let pool = try? ClockedCredentialPool(
           [(id: "bench-key", credential: "key")], registry: BreakerRegistry())
       else { preconditionFailure("a pool of one credential with a unique id is always valid") }
-      let executor = RetryExecutor(pool: pool, classifier: ProviderErrorClassifier())
+      let executor = ClockedRetryExecutor(pool: pool, classifier: ProviderErrorClassifier())
       // Made once, outside the loop: a closure capturing the loop index would allocate a
       // context per call and charge the benchmark's own allocation to the executor.
       let operation: @Sendable (String) async throws -> Int = { key in

@@ -22,7 +22,7 @@ struct CredentialSourceTests {
     await clock.advance(by: .seconds(30))
     let breaker = try #require(pool.breaker(for: "key-a"))
     #expect(breaker.state == .closed)
-    let executor = RetryExecutor(pool: pool, classifier: TestClassifier())
+    let executor = ClockedRetryExecutor(pool: pool, classifier: TestClassifier())
     #expect(try await executor.run { $0 } == "fresh-key")
     #expect(problems.all.isEmpty)
     // Nothing left to watch: the watcher ended.

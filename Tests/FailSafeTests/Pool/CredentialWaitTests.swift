@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Waiting for a usable credential", .timeLimit(.minutes(1)))
 struct CredentialWaitTests {
-  private typealias Pool = CredentialPool<String, ManualClock>
+  private typealias Pool = ClockedCredentialPool<String, ManualClock>
 
   /// Starts a waiter and returns once it is registered.
   private func waiter(
@@ -18,8 +18,8 @@ struct CredentialWaitTests {
   }
 
   /// An executor whose calls hold until a credential is usable.
-  private func holdingExecutor(on pool: Pool) -> RetryExecutor<String, ManualClock> {
-    RetryExecutor(
+  private func holdingExecutor(on pool: Pool) -> ClockedRetryExecutor<String, ManualClock> {
+    ClockedRetryExecutor(
       pool: pool, classifier: TestClassifier(),
       configuration: RetryConfiguration(credentialWait: RetryConfiguration.untilUsable))
   }
@@ -181,7 +181,7 @@ struct CredentialWaitTests {
     let clock = ManualClock()
     let pool = try makePool(clock: clock)
     try kill("key-a", in: pool)
-    let executor = RetryExecutor(pool: pool, classifier: TestClassifier())
+    let executor = ClockedRetryExecutor(pool: pool, classifier: TestClassifier())
     do {
       _ = try await executor.run { $0 }
       Issue.record("expected a failure")
@@ -201,7 +201,8 @@ struct CredentialWaitTests {
 
   @Test func aFatalAnswerFailsTheJob() async throws {
     let clock = ManualClock()
-    let executor = RetryExecutor(pool: try makePool(clock: clock), classifier: TestClassifier())
+    let executor = ClockedRetryExecutor(
+      pool: try makePool(clock: clock), classifier: TestClassifier())
     do {
       _ = try await executor.run { _ in throw answer(400, "bad request") }
       Issue.record("expected a failure")

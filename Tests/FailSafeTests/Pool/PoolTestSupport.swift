@@ -13,15 +13,15 @@ func yieldUntil(_ condition: () -> Bool) async {
 func makePool(
   keys: [String] = ["key-a"], clock: ManualClock,
   sourcing: CredentialSourcing<String>? = nil
-) throws -> CredentialPool<String, ManualClock> {
+) throws -> ClockedCredentialPool<String, ManualClock> {
   let registry = BreakerRegistry(
     policy: testBreakerPolicy(), clock: clock, random: { _ in .seeded(1) })
-  return try CredentialPool(
+  return try ClockedCredentialPool(
     keys.map { (CredentialID($0), $0) }, registry: registry, sourcing: sourcing)
 }
 
 /// Kills credential `id` as a `400 API_KEY_INVALID` answer would.
-func kill(_ id: CredentialID, in pool: CredentialPool<String, ManualClock>) throws {
+func kill(_ id: CredentialID, in pool: ClockedCredentialPool<String, ManualClock>) throws {
   let breaker = try #require(pool.breaker(for: id))
   let permit = try breaker.acquire()
   breaker.recordFailure(

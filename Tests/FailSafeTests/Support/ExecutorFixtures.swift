@@ -29,12 +29,12 @@ func makeExecutor(
   budget: RetryBudget? = RetryBudget(),
   refreshing: CredentialRefreshing<String>? = nil,
   classifier: any FailureClassifying = TestClassifier()
-) throws -> RetryExecutor<String, ManualClock> {
+) throws -> ClockedRetryExecutor<String, ManualClock> {
   let registry = BreakerRegistry(policy: breakerPolicy, clock: clock, random: { _ in .seeded(1) })
-  let pool = try CredentialPool(
+  let pool = try ClockedCredentialPool(
     keys.map { (CredentialID($0), $0) }, registry: registry, selection: selection,
     refreshing: refreshing)
-  return RetryExecutor(
+  return ClockedRetryExecutor(
     pool: pool, classifier: classifier, configuration: configuration, budget: budget,
     random: .seeded(7))
 }
