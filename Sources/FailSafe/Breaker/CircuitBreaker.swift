@@ -61,10 +61,14 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   public var clock: C { environment.clock }
 
   /// The current state (one atomic load).
-  public var state: BreakerState { BreakerState(code: word.load(ordering: .acquiring) & 7) }
+  public var state: BreakerState {
+    BreakerStateWord(rawValue: word.load(ordering: .acquiring)).state
+  }
 
   /// Whether the breaker is closed with nothing counted: safe to evict from a registry.
-  @inlinable var isIdleHealthy: Bool { word.load(ordering: .acquiring) & 0xF == 0 }
+  @inlinable var isIdleHealthy: Bool {
+    BreakerStateWord(rawValue: word.load(ordering: .acquiring)).isIdleHealthy
+  }
 
   // MARK: Permits
 
@@ -77,19 +81,19 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// - Throws: ``BreakerRejection`` saying why and until when.
   @inlinable
   public func acquire() throws(Rejection) -> BreakerPermit {
-    let packed = word.load(ordering: .acquiring)
-    if packed & 7 == 0 {
-      return BreakerPermit(generation: packed >> 8, isProbe: false)
+    let packed = BreakerStateWord(rawValue: word.load(ordering: .acquiring))
+    if packed.isClosed {
+      return BreakerPermit(generation: packed.generation, isProbe: false)
     }
     return try acquireSlow(packed)
   }
 
   @inlinable @inline(never)
-  func acquireSlow(_ packed: UInt64) throws(Rejection) -> BreakerPermit {
+  func acquireSlow(_ packed: BreakerStateWord) throws(Rejection) -> BreakerPermit {
     // A refusal changes no state and emits no events: one short locked section, no event
     // buffer. Dead and paused need no clock read: nothing about them depends on time.
-    let code = packed & 7
-    let timeless = code == BreakerState.dead.code || code == BreakerState.paused.code
+    let timeless =
+      packed.stateCode == BreakerState.dead.code || packed.stateCode == BreakerState.paused.code
     let now: Duration? = timeless ? nil : environment.now
     let repeated = machine.withLock { machine in
       // Changes no state, so the word read here is also the one to republish (see `locked`).
@@ -133,14 +137,22 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// atomic load and nothing else.
   @inlinable
   public func recordSuccess(_ permit: BreakerPermit) {
-    if !permit.isProbe && word.load(ordering: .relaxed) == permit.generation << 8 { return }
+    if !permit.isProbe
+      && word.load(ordering: .relaxed)
+        == BreakerStateWord.cleanClosed(generation: permit.generation).rawValue
+    {
+      return
+    }
     recordSuccessSlow(permit)
   }
 
   @inlinable @inline(never)
   func recordSuccessSlow(_ permit: BreakerPermit) {
     let now = environment.now
-    mutate { machine, events in machine.recordSuccess(permit, now: now, events: &events) }
+    let policy = environment.policy
+    mutate { machine, events in
+      machine.recordSuccess(permit, now: now, policy: policy, events: &events)
+    }
   }
 
   /// Reports that the permitted call failed as `classification` says.
@@ -164,8 +176,13 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   @inlinable
   public func recordCancellation(_ permit: BreakerPermit) {
     guard permit.isProbe else { return }
+    let now = environment.now
+    let policy = environment.policy
+    // Releasing a probe emits no event.
+    var events = EventBuffer<C.Instant>(
+      isEnabled: false, credential: credential, origin: environment.origin)
     let state = locked { machine in
-      machine.recordCancellation(permit)
+      machine.recordCancellation(permit, now: now, policy: policy, events: &events)
       return machine.state
     }
     // The probe's slot is free again: a waiting caller may take it.
@@ -177,7 +194,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// Whether a call would be admitted now, and if not until when. Closed: one atomic load.
   @inlinable
   public func availability() -> BreakerAvailability<C.Instant> {
-    if word.load(ordering: .acquiring) & 7 == 0 { return .available }
+    if BreakerStateWord(rawValue: word.load(ordering: .acquiring)).isClosed { return .available }
     let now = environment.now
     let origin = environment.origin
     return locked { machine in machine.availability(now: now, origin: origin) }
@@ -217,8 +234,9 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
     // every later `deadline - now` stays in range.
     let latest = now.clampedAdding(BreakerPolicy.maximumDuration)
     let offset = until.map { min(max(environment.offset(of: $0), now), latest) }
+    let policy = environment.policy
     return mutate { machine, events in
-      machine.forceOpen(until: offset, now: now, events: &events)
+      machine.forceOpen(until: offset, now: now, policy: policy, events: &events)
     }
   }
 
@@ -236,7 +254,9 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   @discardableResult
   public func forceClose() -> Bool {
     let now = environment.now
-    return mutate { machine, events in machine.forceClose(now: now, events: &events) }
+    let policy = environment.policy
+    return mutate { machine, events in machine.forceClose(now: now, policy: policy, events: &events)
+    }
   }
 
   /// Brings a dead credential back to closed with the streak cleared. Returns whether it was
@@ -244,7 +264,8 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   @discardableResult
   public func revive() -> Bool {
     let now = environment.now
-    return mutate { machine, events in machine.revive(now: now, events: &events) }
+    let policy = environment.policy
+    return mutate { machine, events in machine.revive(now: now, policy: policy, events: &events) }
   }
 
   /// Brings a paused credential back to closed with the streak cleared. Returns whether it was
@@ -252,14 +273,16 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   @discardableResult
   public func resume() -> Bool {
     let now = environment.now
-    return mutate { machine, events in machine.resume(now: now, events: &events) }
+    let policy = environment.policy
+    return mutate { machine, events in machine.resume(now: now, policy: policy, events: &events) }
   }
 
   /// Clears the streak and the consecutive-failure count; the state is unchanged, so the next
   /// trip uses the base cooldown.
   public func resetStreak() {
     let now = environment.now
-    mutate { machine, events in machine.resetStreak(now: now, events: &events) }
+    let policy = environment.policy
+    mutate { machine, events in machine.resetStreak(now: now, policy: policy, events: &events) }
   }
 
   /// Says the credential was replaced or refreshed: from any state (dead and paused included)
@@ -267,7 +290,10 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
   /// longer kill, pause or suspend it.
   public func credentialReplaced() {
     let now = environment.now
-    mutate { machine, events in machine.credentialReplaced(now: now, events: &events) }
+    let policy = environment.policy
+    mutate { machine, events in
+      machine.credentialReplaced(now: now, policy: policy, events: &events)
+    }
   }
 
   // MARK: Plumbing
@@ -303,7 +329,7 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
       _ = word.load(ordering: .acquiring)
       let result = body(&machine)
       machine.dropEmptyEpisode()
-      word.store(machine.packedWord, ordering: .releasing)
+      word.store(machine.stateWord.rawValue, ordering: .releasing)
       return result
     }
   }
