@@ -27,6 +27,9 @@
 /// the callers still waiting, and finishes even when all of them left, so that a token the
 /// endpoint already rotated is never lost; only its waits between calls stop when nobody waits.
 ///
+/// The credential's standing (usable, dead, paused; counts; the busy wait) is a plain value,
+/// `RefreshStanding`, with its table of moves; this class adds the single flight around it.
+///
 /// Time comes only from the injected clock.
 public final class RefreshCoordinator<Credential: Sendable & Equatable, C: Clock>: Sendable
 where C.Duration == Duration {
@@ -66,19 +69,10 @@ where C.Duration == Duration {
     case cancelled
   }
 
+  /// The credential's standing (the machine: RefreshStanding.swift) and the flight plumbing.
   private struct State {
-    var current: Credential
-    var status: Status = .usable
+    var standing: RefreshStanding<Credential, C>
     var flight: Flight?
-    /// Bumped by ``replace(with:)`` so that a refresh started before cannot overwrite it.
-    var epoch: UInt64 = 0
-    var consecutiveFailures = 0
-    var busyStreak = 0
-    var notBefore: C.Instant?
-    /// From when ``current`` is refreshed before use; `nil` when its expiry is unknown.
-    var refreshAt: C.Instant?
-    var lastBusy: Classification?
-    var refresherCalls = 0
     var nextWaiterID: UInt64 = 0
   }
 
@@ -123,11 +117,10 @@ where C.Duration == Duration {
     classifier: any FailureClassifying, clock: C,
     expiringRefresher: @escaping ExpiringRefresher
   ) {
-    var initial = State(current: credential)
-    if lifetime != nil {
-      initial.refreshAt = policy.earlyRefreshInstant(issuedAt: clock.now, lifetime: lifetime)
-    }
-    state = SanitizerVisibleMutex(initial)
+    let refreshAt =
+      lifetime == nil ? nil : policy.earlyRefreshInstant(issuedAt: clock.now, lifetime: lifetime)
+    state = SanitizerVisibleMutex(
+      State(standing: RefreshStanding(current: credential, refreshAt: refreshAt)))
     self.policy = policy
     self.classifier = classifier
     self.clock = clock
@@ -135,23 +128,23 @@ where C.Duration == Duration {
   }
 
   /// The credential to use now.
-  public var current: Credential { state.withLock { $0.current } }
+  public var current: Credential { state.withLock { $0.standing.current } }
 
   /// Whether the credential is usable, dead or paused.
-  public var status: Status { state.withLock { $0.status } }
+  public var status: Status { state.withLock { $0.standing.status } }
 
   /// How many times the refresher has been called in total.
-  public var refresherCallCount: Int { state.withLock { $0.refresherCalls } }
+  public var refresherCallCount: Int { state.withLock { $0.standing.refresherCalls } }
 
   /// From when ``current`` is refreshed before it is sent: its known expiry less the margin
   /// (``RefreshPolicy/earlyRefreshInstant(issuedAt:lifetime:)``), the instant it was rejected if
   /// no refresh has replaced it yet, or `nil` when nothing is known against it.
-  public var earlyRefreshAt: C.Instant? { state.withLock { $0.refreshAt } }
+  public var earlyRefreshAt: C.Instant? { state.withLock { $0.standing.refreshAt } }
 
   /// The credential to send now, and whether it must be refreshed first. Reads the clock only
   /// when an expiry is known.
   func currentForUse() -> (credential: Credential, refreshFirst: Bool) {
-    let (credential, refreshAt) = state.withLock { ($0.current, $0.refreshAt) }
+    let (credential, refreshAt) = state.withLock { ($0.standing.current, $0.standing.refreshAt) }
     guard let refreshAt else { return (credential, false) }
     return (credential, clock.now >= refreshAt)
   }
@@ -166,26 +159,12 @@ where C.Duration == Duration {
   /// paused, the failure counts and the busy schedule. A refresh still running cannot overwrite
   /// it; its waiters receive the new credential.
   public func replace(with credential: Credential) {
-    state.withLock { state in
-      state.current = credential
-      state.status = .usable
-      state.epoch &+= 1
-      state.consecutiveFailures = 0
-      state.busyStreak = 0
-      state.notBefore = nil
-      state.refreshAt = nil
-      state.lastBusy = nil
-    }
+    state.withLock { $0.standing.replace(with: credential) }
   }
 
   /// Resumes a paused credential so that it may be refreshed again. A dead one stays dead.
   public func resume() {
-    state.withLock { state in
-      if case .paused = state.status {
-        state.status = .usable
-        state.consecutiveFailures = 0
-      }
-    }
+    state.withLock { $0.standing.resume() }
   }
 
   /// Gets a credential to use instead of `stale`, the one that was just rejected as
@@ -209,24 +188,15 @@ where C.Duration == Duration {
           // Under the lock: the cancellation handler then either ran before (flag set) or
           // will find this waiter to remove.
           if Task.isCancelled { return .cancelled }
-          switch state.status {
-          case .dead(let classification): return .answer(.dead(classification))
-          case .paused(let classification): return .answer(.paused(classification))
-          case .usable: break
-          }
+          if let answer = state.standing.standingAnswer() { return .answer(answer) }
           if let flight = state.flight {
             state.flight?.waiters[waiterID] = continuation
             // A flight abandoned but not yet cancelled carries on for its new waiter.
             if flight.task?.isCancelled != true { state.flight?.abandoned = false }
             return .joined
           }
-          if state.current != stale { return .answer(.refreshed(state.current)) }
-          let now = clock.now
-          // The current credential was rejected (or is due): never send it again unrefreshed.
-          state.refreshAt = min(state.refreshAt ?? now, now)
-          if let notBefore = state.notBefore, now < notBefore, let busy = state.lastBusy {
-            return .answer(.unavailable(until: notBefore, busy))
-          }
+          if let answer = state.standing.replacedAnswer(for: stale) { return .answer(answer) }
+          if let answer = state.standing.admitRefresh(now: clock.now) { return .answer(answer) }
           var flight = Flight()
           flight.waiters[waiterID] = continuation
           state.flight = flight
@@ -267,8 +237,7 @@ where C.Duration == Duration {
       let call = state.withLock { state -> (epoch: UInt64, at: C.Instant)? in
         guard let flight = state.flight, !flight.abandoned, !Task.isCancelled else { return nil }
         state.flight?.backingOff = false
-        state.refresherCalls += 1
-        return (state.epoch, clock.now)
+        return (state.standing.startCall(), clock.now)
       }
       guard let (epochAtCall, calledAt) = call else { return finishAbandoned() }
       attempts += 1
@@ -277,14 +246,8 @@ where C.Duration == Duration {
         let fresh = try await refresher(stale)
         // The lifetime runs from the call, not the answer: the expiry is never overestimated.
         let refreshAt = policy.earlyRefreshInstant(issuedAt: calledAt, lifetime: fresh.lifetime)
-        return finish(epoch: epochAtCall) { state in
-          state.current = fresh.credential
-          state.refreshAt = refreshAt
-          state.consecutiveFailures = 0
-          state.busyStreak = 0
-          state.notBefore = nil
-          state.lastBusy = nil
-          return .refreshed(fresh.credential)
+        return finish(epoch: epochAtCall) { standing in
+          standing.succeeded(with: fresh.credential, refreshAt: refreshAt)
         }
       } catch {
         failure = error
@@ -292,28 +255,13 @@ where C.Duration == Duration {
       if failure is CancellationError, Task.isCancelled { return finishAbandoned() }
       let classification = classify(failure)
       switch classification.disposition {
-      case .permanent:
-        return finish(epoch: epochAtCall) { state in
-          state.status = .dead(classification)
-          return .dead(classification)
-        }
-      case .unauthorized, .fatal:
-        return finish(epoch: epochAtCall) { state in
-          state.consecutiveFailures = min(state.consecutiveFailures, Int.max - 1) + 1
-          if state.consecutiveFailures >= policy.pauseAfterFailures {
-            state.status = .paused(classification)
-            return .paused(classification)
-          }
-          return .failed(classification)
+      case .permanent, .unauthorized, .fatal:
+        return finish(epoch: epochAtCall) { standing in
+          standing.failed(classification, policy: policy)
         }
       case .retryable, .quotaExhausted:
         let (wakeAt, keepTrying) = state.withLock { state -> (C.Instant, Bool) in
-          state.busyStreak = min(state.busyStreak, Int.max - 1) + 1
-          let wait = policy.busyWait(
-            afterStreak: state.busyStreak, retryAfter: classification.retryAfter)
-          let wakeAt = clock.now.advanced(by: wait)
-          state.notBefore = wakeAt
-          state.lastBusy = classification
+          let wakeAt = state.standing.busy(classification, now: clock.now, policy: policy)
           let keepTrying = attempts < policy.maxAttempts && state.flight?.abandoned == false
           if keepTrying { state.flight?.backingOff = true }
           return (wakeAt, keepTrying)
@@ -345,9 +293,11 @@ where C.Duration == Duration {
 
   /// Ends the flight: applies `update` unless the credential was replaced meanwhile, and hands
   /// the outcome to every waiter.
-  private func finish(epoch: UInt64, _ update: (inout State) -> Outcome) {
+  private func finish(epoch: UInt64, _ update: (inout RefreshStanding<Credential, C>) -> Outcome) {
     let (waiters, outcome) = state.withLock { state in
-      let outcome = state.epoch == epoch ? update(&state) : .refreshed(state.current)
+      let outcome =
+        state.standing.epoch == epoch
+        ? update(&state.standing) : .refreshed(state.standing.current)
       let waiters = state.flight.map { Array($0.waiters.values) } ?? []
       state.flight = nil
       return (waiters, outcome)
@@ -362,10 +312,10 @@ where C.Duration == Duration {
       let waiters = state.flight.map { Array($0.waiters.values) } ?? []
       state.flight = nil
       let busy =
-        state.lastBusy
+        state.standing.lastBusy
         ?? Classification(
           disposition: .retryable, reason: .cancelled, evidence: "refresh abandoned")
-      return (waiters, .unavailable(until: state.notBefore ?? clock.now, busy))
+      return (waiters, .unavailable(until: state.standing.notBefore ?? clock.now, busy))
     }
     // Normally empty; a caller that joined as the flight was cancelled is told when to retry.
     for waiter in waiters { waiter.resume(returning: outcome) }
