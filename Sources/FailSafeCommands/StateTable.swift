@@ -43,9 +43,9 @@ struct StateTable {
       }
       return lhs.key < rhs.key
     }
-    var counts: [PersistedBreakerStatus: Int] = [:]
+    var counts: [BreakerState: Int] = [:]
     for (_, entry) in entries { counts[entry.status, default: 0] += 1 }
-    let summary = PersistedBreakerStatus.allCases.reversed().compactMap { status in
+    let summary = BreakerState.allCases.sorted { $0.severity > $1.severity }.compactMap { status in
       counts[status].map { "\($0) \(status)" }
     }
     var text =

@@ -16,7 +16,7 @@ struct StateCommandTests {
       firstError: PersistedFailure(
         disposition: .permanent, reason: .keyInvalid,
         evidence: "HTTP 400 API_KEY_INVALID key=[REDACTED]\u{1B}[2J", repeats: 4),
-      counters: PersistedCounters(failures: 5, rejections: 1_000), updatedAt: at(10)),
+      counters: BreakerCounters(rejections: 1_000, failures: 5), updatedAt: at(10)),
     "open-key": PersistedCredentialState(
       status: .open, consecutiveFailures: 3, streak: 2, reopenAt: at(700),
       firstError: PersistedFailure(disposition: .retryable, reason: .overloaded, evidence: "529"),

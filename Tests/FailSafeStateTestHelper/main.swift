@@ -88,7 +88,7 @@ case "save-loop":
         streak: generation, reopenAt: now.addingTimeInterval(600),
         firstError: PersistedFailure(
           disposition: .retryable, reason: .overloaded, evidence: evidence),
-        counters: PersistedCounters(failures: generation), updatedAt: now)
+        counters: BreakerCounters(failures: generation), updatedAt: now)
     }
     do {
       _ = try store.save(document)

@@ -51,11 +51,11 @@ public struct BreakerCounters: Sendable, Hashable, Codable {
   /// Half-open probes admitted.
   public var probes: Int
 
-  /// Creates counters, all zero by default.
+  /// Creates counters, all zero by default; negative values become zero.
   public init(rejections: Int = 0, failures: Int = 0, trips: Int = 0, probes: Int = 0) {
-    self.rejections = rejections
-    self.failures = failures
-    self.trips = trips
-    self.probes = probes
+    self.rejections = max(0, rejections)
+    self.failures = max(0, failures)
+    self.trips = max(0, trips)
+    self.probes = max(0, probes)
   }
 }

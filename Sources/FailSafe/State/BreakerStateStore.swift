@@ -2,7 +2,7 @@
 /// key-value server shared by many hosts (see Docs/SharedState.md).
 ///
 /// Stores never overwrite blindly. ``save(_:)`` merges the caller's document into what is
-/// stored, with ``StateMerge``, under the store's own exclusion (a file lock, a transaction or a
+/// stored, with `StateMerge`, under the store's own exclusion (a file lock, a transaction or a
 /// compare-and-set loop), and returns the merged result so the caller learns what other
 /// processes wrote. Methods block on I/O and are safe to call from any thread.
 public protocol BreakerStateStore: Sendable {

@@ -5,12 +5,12 @@ extension PersistedCredentialState {
   ///
   /// The remaining cooldown becomes a wall-clock `reopenAt`; `reason` defaults to the first
   /// error's reason for the states that have one (dead, paused, suspended, open).
-  public init<C: Clock>(
+  package init<C: Clock>(
     snapshot: BreakerSnapshot, conversion: ReopenTimeConversion<C>, updatedAt: Date,
     reason: FailureReason? = nil, firstErrorAt: Date? = nil,
     lastOperatorAction: OperatorAction? = nil
   ) {
-    let status = PersistedBreakerStatus(snapshot.state)
+    let status = snapshot.state
     var reopenAt: Date?
     if status.hasCooldown, let remaining = snapshot.cooldownRemaining {
       reopenAt = conversion.date(
@@ -24,9 +24,7 @@ extension PersistedCredentialState {
       firstError: snapshot.firstError.map {
         PersistedFailure($0, at: firstErrorAt, repeats: snapshot.repeatedErrors)
       },
-      counters: PersistedCounters(
-        failures: snapshot.counters.failures, rejections: snapshot.counters.rejections,
-        trips: snapshot.counters.trips, probes: snapshot.counters.probes),
+      counters: snapshot.counters,
       updatedAt: updatedAt, lastOperatorAction: lastOperatorAction)
   }
 
@@ -36,7 +34,7 @@ extension PersistedCredentialState {
   /// as `conversion`'s maximum cooldown. Half-open restores as open with nothing remaining.
   /// A `dead` or `paused` entry without a first error gets one made from its reason, so a
   /// rejection can still say why.
-  public func snapshot<C: Clock>(conversion: ReopenTimeConversion<C>) -> BreakerSnapshot {
+  package func snapshot<C: Clock>(conversion: ReopenTimeConversion<C>) -> BreakerSnapshot {
     var cooldownRemaining: Duration?
     switch status {
     case .open, .suspended:
@@ -68,7 +66,7 @@ extension PersistedCredentialState {
         evidence: evidence)
     }
     return BreakerSnapshot(
-      state: BreakerState(status), consecutiveFailures: consecutiveFailures, streak: streak,
+      state: status, consecutiveFailures: consecutiveFailures, streak: streak,
       cooldownRemaining: cooldownRemaining, firstError: classification,
       repeatedErrors: firstError?.repeats ?? 0,
       counters: BreakerCounters(
@@ -84,40 +82,12 @@ extension PersistedCredentialState {
       || consecutiveFailures != other.consecutiveFailures || reopenAt != other.reopenAt
   }
 
-  private static func disposition(for status: PersistedBreakerStatus) -> Disposition {
+  private static func disposition(for status: BreakerState) -> Disposition {
     switch status {
     case .dead: return .permanent
     case .paused: return .unauthorized
     case .suspended: return .quotaExhausted
     default: return .retryable
-    }
-  }
-}
-
-extension PersistedBreakerStatus {
-  /// The persisted name of a breaker state (the names are the same).
-  public init(_ state: BreakerState) {
-    switch state {
-    case .closed: self = .closed
-    case .open: self = .open
-    case .halfOpen: self = .halfOpen
-    case .suspended: self = .suspended
-    case .paused: self = .paused
-    case .dead: self = .dead
-    }
-  }
-}
-
-extension BreakerState {
-  /// The breaker state of a persisted name (the names are the same).
-  public init(_ status: PersistedBreakerStatus) {
-    switch status {
-    case .closed: self = .closed
-    case .open: self = .open
-    case .halfOpen: self = .halfOpen
-    case .suspended: self = .suspended
-    case .paused: self = .paused
-    case .dead: self = .dead
     }
   }
 }

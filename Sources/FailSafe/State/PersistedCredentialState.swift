@@ -3,10 +3,10 @@ import Foundation
 /// One credential's breaker state as written to a state file.
 ///
 /// Times are wall-clock dates so they mean the same thing after a restart; they are converted
-/// to and from the breaker's monotonic clock with ``ReopenTimeConversion``.
+/// to and from the breaker's monotonic clock with `ReopenTimeConversion`.
 public struct PersistedCredentialState: Sendable, Hashable {
   /// The breaker state.
-  public var status: PersistedBreakerStatus
+  public var status: BreakerState
   /// Consecutive retryable failures since the last success or reset (drives the threshold).
   /// Never negative.
   public var consecutiveFailures: Int
@@ -21,7 +21,7 @@ public struct PersistedCredentialState: Sendable, Hashable {
   /// The first error that took the credential out of rotation, redacted.
   public var firstError: PersistedFailure?
   /// Running totals.
-  public var counters: PersistedCounters
+  public var counters: BreakerCounters
   /// When this state was last changed by a process that observed the credential, by the wall
   /// clock. Merges use it to tell stale observations from fresh ones.
   public var updatedAt: Date
@@ -30,13 +30,13 @@ public struct PersistedCredentialState: Sendable, Hashable {
 
   /// Creates an entry. Negative counts become zero.
   public init(
-    status: PersistedBreakerStatus,
+    status: BreakerState,
     consecutiveFailures: Int = 0,
     streak: Int = 0,
     reopenAt: Date? = nil,
     reason: FailureReason? = nil,
     firstError: PersistedFailure? = nil,
-    counters: PersistedCounters = PersistedCounters(),
+    counters: BreakerCounters = BreakerCounters(),
     updatedAt: Date,
     lastOperatorAction: OperatorAction? = nil
   ) {

@@ -41,8 +41,8 @@ extension PersistedCredentialState {
         evidence: failure.evidence, at: failure.at.map(StateDate.rounded),
         repeats: failure.repeats)
     }
-    result.counters = PersistedCounters(
-      failures: counters.failures, rejections: counters.rejections, trips: counters.trips,
+    result.counters = BreakerCounters(
+      rejections: counters.rejections, failures: counters.failures, trips: counters.trips,
       probes: counters.probes)
     result.updatedAt = StateDate.rounded(updatedAt)
     result.lastOperatorAction = lastOperatorAction.map { action in

@@ -61,7 +61,7 @@ public struct PersistedStateDocument: Sendable, Hashable {
   }
 
   /// Merges `other` into this document: credentials present in both are merged with
-  /// ``StateMerge/merge(_:_:)``; the others are kept as they are.
+  /// `StateMerge/merge(_:_:)`; the others are kept as they are.
   public func merged(with other: PersistedStateDocument) -> PersistedStateDocument {
     var result = self
     for (id, entry) in other.credentials {

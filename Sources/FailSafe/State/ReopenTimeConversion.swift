@@ -7,9 +7,9 @@ import Foundation
 /// reopen time at or before `wallNow` is ``Reopen/due`` (half-open on load), and an unknown one
 /// gets the full `maximumCooldown`. Monotonic to wall: `date = wallNow + (instant -
 /// monotonicNow)`. Nothing here traps: differences are clamped before they become durations.
-public struct ReopenTimeConversion<C: Clock>: Sendable where C.Duration == Duration {
+package struct ReopenTimeConversion<C: Clock>: Sendable where C.Duration == Duration {
   /// When a restored cooldown ends, on the monotonic clock.
-  public enum Reopen: Sendable, Hashable {
+  package enum Reopen: Sendable, Hashable {
     /// The cooldown is over: the credential may be probed now (half-open).
     case due
     /// The cooldown ends at this instant.
@@ -17,27 +17,27 @@ public struct ReopenTimeConversion<C: Clock>: Sendable where C.Duration == Durat
   }
 
   /// The wall-clock reading taken together with ``monotonicNow``.
-  public var wallNow: Date
+  package var wallNow: Date
   /// The monotonic reading taken together with ``wallNow``.
-  public var monotonicNow: C.Instant
+  package var monotonicNow: C.Instant
   /// The longest cooldown a restored reopen time may leave; longer ones are cut to it.
-  public var maximumCooldown: Duration
+  package var maximumCooldown: Duration
 
   /// Creates a conversion from one reading of each clock. A negative maximum becomes zero.
-  public init(wallNow: Date, monotonicNow: C.Instant, maximumCooldown: Duration) {
+  package init(wallNow: Date, monotonicNow: C.Instant, maximumCooldown: Duration) {
     self.wallNow = wallNow
     self.monotonicNow = monotonicNow
     self.maximumCooldown = max(.zero, maximumCooldown)
   }
 
   /// Reads both clocks now.
-  public init(clock: C, wallClock: WallClock, maximumCooldown: Duration) {
+  package init(clock: C, wallClock: WallClock, maximumCooldown: Duration) {
     self.init(
       wallNow: wallClock.now(), monotonicNow: clock.now, maximumCooldown: maximumCooldown)
   }
 
   /// The monotonic reopen time for a persisted one; `nil` (unknown) means the maximum cooldown.
-  public func reopen(forPersisted reopenAt: Date?) -> Reopen {
+  package func reopen(forPersisted reopenAt: Date?) -> Reopen {
     guard let reopenAt else { return .at(monotonicNow.advanced(by: maximumCooldown)) }
     let seconds = reopenAt.timeIntervalSince(wallNow)
     guard seconds.isFinite, seconds > 0 else { return .due }
@@ -48,7 +48,7 @@ public struct ReopenTimeConversion<C: Clock>: Sendable where C.Duration == Durat
   }
 
   /// The wall-clock date of a monotonic instant.
-  public func date(for instant: C.Instant) -> Date {
+  package func date(for instant: C.Instant) -> Date {
     let seconds = Self.seconds(of: monotonicNow.duration(to: instant))
     // Dates beyond the year 9999 mean nothing to a state file; clamp to keep Date finite.
     let bounded = min(max(seconds, -1e12), 1e12)

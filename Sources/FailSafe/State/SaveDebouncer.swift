@@ -9,13 +9,13 @@ import Synchronization
 ///
 /// Saves never overlap: a ``flush()`` during a save waits for it, then saves again if
 /// something changed meanwhile.
-public final class SaveDebouncer<C: Clock>: Sendable where C.Duration == Duration {
+package final class SaveDebouncer<C: Clock>: Sendable where C.Duration == Duration {
   private let core: DebouncedSaves
   private let signals: AsyncStream<Void>.Continuation
   private let loop: Task<Void, Never>
 
   /// Creates a debouncer that runs `action` at most once per `interval` of `clock`.
-  public init(
+  package init(
     clock: C, interval: Duration, action: @escaping @Sendable () async -> Void
   ) {
     let core = DebouncedSaves(action: action)
@@ -42,26 +42,26 @@ public final class SaveDebouncer<C: Clock>: Sendable where C.Duration == Duratio
   }
 
   /// Records that there is something new to save, and schedules a save if none is pending.
-  public func noteChange() {
+  package func noteChange() {
     core.state.withLock { $0.changed &+= 1 }
     signals.yield()
   }
 
   /// `true` if a change has not been covered by a completed save yet.
-  public var hasPendingChanges: Bool {
+  package var hasPendingChanges: Bool {
     core.state.withLock { $0.changed != $0.saved }
   }
 
   /// How many saves have run so far.
-  public var saveCount: Int { core.saveCount.load(ordering: .relaxed) }
+  package var saveCount: Int { core.saveCount.load(ordering: .relaxed) }
 
   /// Saves now if anything changed since the last save.
-  public func flush() async {
+  package func flush() async {
     await core.saveIfChanged()
   }
 
   /// Stops the debouncer's task and saves what is pending.
-  public func close() async {
+  package func close() async {
     signals.finish()
     loop.cancel()
     await core.saveIfChanged()

@@ -171,10 +171,10 @@ enum StateDocumentReader {
     typealias Key = PersistedCredentialState.CodingKeys
 
     var reason: FailureReason?
-    let status: PersistedBreakerStatus
+    let status: BreakerState
     switch fields[Key.status.rawValue] {
-    case .string(let name) where PersistedBreakerStatus(rawValue: name) != nil:
-      status = PersistedBreakerStatus(rawValue: name)!
+    case .string(let name) where BreakerState(rawValue: name) != nil:
+      status = BreakerState(rawValue: name)!
     case let other:
       let found =
         switch other {
@@ -336,11 +336,11 @@ enum StateDocumentReader {
 
   private static func counters(
     _ value: LenientJSONValue?, id: String, diagnostics: inout [StateDiagnostic]
-  ) -> PersistedCounters {
+  ) -> BreakerCounters {
     let field = PersistedCredentialState.CodingKeys.counters.rawValue
     switch value {
     case nil:
-      return PersistedCounters()
+      return BreakerCounters()
     case .object(let members, _):
       let fields = Fields(members)
       func read(_ name: String) -> Int {
@@ -348,15 +348,15 @@ enum StateDocumentReader {
           fields[name], field: "\(field).\(name)", id: id, defaultValue: 0, required: false,
           diagnostics: &diagnostics)
       }
-      return PersistedCounters(
-        failures: read("failures"), rejections: read("rejections"), trips: read("trips"),
+      return BreakerCounters(
+        rejections: read("rejections"), failures: read("failures"), trips: read("trips"),
         probes: read("probes"))
     case .some(let other):
       diagnostics.append(
         StateDiagnostic(
           credentialID: id, field: field,
           message: "is \(other.kindDescription), not an object; counting from zero"))
-      return PersistedCounters()
+      return BreakerCounters()
     }
   }
 

@@ -22,9 +22,9 @@ import Foundation
 /// In every case but rule 1, counters take the larger of each count, `updatedAt` the later
 /// date, and the later operator action is kept. Merging is idempotent (`merge(a, a) == a`) and,
 /// up to exact ties, commutative.
-public enum StateMerge {
+package enum StateMerge {
   /// Merges two records of the same credential.
-  public static func merge(
+  package static func merge(
     _ first: PersistedCredentialState, _ second: PersistedCredentialState
   ) -> PersistedCredentialState {
     if let winner = barrierWinner(first, second) ?? barrierWinner(second, first) {

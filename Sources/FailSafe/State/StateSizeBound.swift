@@ -17,17 +17,17 @@ public struct StateSizeBound: Sendable, Hashable {
   }
 
   /// What applying the bound did.
-  public struct Outcome: Sendable, Hashable {
+  package struct Outcome: Sendable, Hashable {
     /// The document within the bound.
-    public var document: PersistedStateDocument
+    package var document: PersistedStateDocument
     /// Ids evicted that were not held (closed, half-open, open, suspended).
-    public var evicted: [String]
+    package var evicted: [String]
     /// Ids of `dead` or `paused` credentials dropped because they alone exceeded the bound.
-    public var droppedHeld: [String]
+    package var droppedHeld: [String]
   }
 
   /// Applies the bound to `document`.
-  public func apply(to document: PersistedStateDocument) -> Outcome {
+  package func apply(to document: PersistedStateDocument) -> Outcome {
     let excess = document.credentials.count - maximumEntries
     guard excess > 0 else { return Outcome(document: document, evicted: [], droppedHeld: []) }
     func tier(_ entry: PersistedCredentialState) -> Int {

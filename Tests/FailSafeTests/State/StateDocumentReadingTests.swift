@@ -50,7 +50,7 @@ struct StateDocumentReadingTests {
     var document = PersistedStateDocument(savedAt: pick(dates))
     for index in 0..<200 {
       var entry = PersistedCredentialState(
-        status: pick(PersistedBreakerStatus.allCases), updatedAt: pick(dates))
+        status: pick(BreakerState.allCases), updatedAt: pick(dates))
       entry.consecutiveFailures = pick([-3, 0, 7, Int.max])
       entry.streak = pick([Int.min, 0, 2])
       entry.reopenAt = pick([nil, pick(dates)])
@@ -217,7 +217,7 @@ struct StateDocumentReadingTests {
         #expect(dead.status.isHeld, "prefix of \(length) bytes: \(dead.status)")
       }
       if let open = reading.document.credentials["open-key"] {
-        #expect(open.status.severity >= PersistedBreakerStatus.open.severity)
+        #expect(open.status.severity >= BreakerState.open.severity)
       }
     }
     let whole = PersistedStateDocument.read(from: data, loadedAt: loadedAt)

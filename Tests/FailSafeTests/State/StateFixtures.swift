@@ -9,7 +9,7 @@ enum StateFixtures {
   static func at(_ seconds: Double) -> Date { epoch.addingTimeInterval(seconds) }
 
   static func entry(
-    _ status: PersistedBreakerStatus, streak: Int = 0, reopenIn: Double? = nil,
+    _ status: BreakerState, streak: Int = 0, reopenIn: Double? = nil,
     updated: Double = 0, action: OperatorActionKind? = nil, actionAt: Double? = nil,
     reason: FailureReason? = nil, failures: Int = 0
   ) -> PersistedCredentialState {
@@ -21,7 +21,7 @@ enum StateFixtures {
         : PersistedFailure(
           disposition: status == .dead ? .permanent : .retryable,
           reason: reason ?? .serverError, evidence: "HTTP 500 (redacted)", at: at(updated)),
-      counters: PersistedCounters(failures: failures),
+      counters: BreakerCounters(failures: failures),
       updatedAt: at(updated),
       lastOperatorAction: action.map { OperatorAction(kind: $0, at: at(actionAt ?? updated)) })
   }

@@ -73,12 +73,12 @@ struct StateMergeTests {
 
   @Test func countersTakeTheLargerOfEach() {
     var first = F.entry(.closed, updated: 10)
-    first.counters = PersistedCounters(failures: 5, rejections: 1, trips: 9)
+    first.counters = BreakerCounters(rejections: 1, failures: 5, trips: 9)
     var second = F.entry(.closed, updated: 20)
-    second.counters = PersistedCounters(failures: 2, rejections: 7, trips: 3)
+    second.counters = BreakerCounters(rejections: 7, failures: 2, trips: 3)
     #expect(
       StateMerge.merge(first, second).counters
-        == PersistedCounters(failures: 5, rejections: 7, trips: 9))
+        == BreakerCounters(rejections: 7, failures: 5, trips: 9))
   }
 
   static var samples: [PersistedCredentialState] {
