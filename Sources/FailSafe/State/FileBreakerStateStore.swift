@@ -23,8 +23,10 @@ import Synchronization
 ///   overwritten its bytes are copied to `PATH.damaged` for inspection. A file written by a newer
 ///   schema, or one that does not look like a state file at all (a wrong path), is never
 ///   overwritten.
-/// - **Size.** Files larger than `maximumFileBytes` are read up to that size (the rest is
-///   treated as cut off); writes are bounded by ``StateSizeBound``.
+/// - **Size.** Writes are bounded by ``StateSizeBound``, which bounds the file in bytes
+///   (``StateSizeBound/maximumFileBytes``); reads accept at least that much (and at least
+///   `maximumFileBytes`), so every file this store writes is read whole. A larger file is read
+///   up to that size (the rest is treated as cut off).
 ///
 /// Calls block on disk I/O and on the lock, which is held only for one small read and write.
 public struct FileBreakerStateStore: BreakerStateStore {
@@ -32,7 +34,8 @@ public struct FileBreakerStateStore: BreakerStateStore {
   public let path: String
   /// The bound applied to every document written.
   public var sizeBound: StateSizeBound
-  /// The most bytes read from the file. Default 16 MiB.
+  /// The most bytes read from the file, raised to ``StateSizeBound/maximumFileBytes`` of
+  /// ``sizeBound`` when that is larger (see ``readLimit``). Default 16 MiB.
   public var maximumFileBytes: Int
   /// Stamps `savedAt`, and stands in for damaged `updatedAt` dates.
   public var wallClock: WallClock
@@ -50,6 +53,10 @@ public struct FileBreakerStateStore: BreakerStateStore {
     self.maximumFileBytes = max(1, maximumFileBytes)
     self.wallClock = wallClock
   }
+
+  /// The most bytes a load reads: ``maximumFileBytes``, or the largest file ``sizeBound``
+  /// lets this store write if that is more, so nothing this store wrote is read as cut off.
+  public var readLimit: Int { max(maximumFileBytes, sizeBound.maximumFileBytes) }
 
   /// The lock file's path: `PATH.lock`.
   public var lockPath: String { path + ".lock" }
@@ -107,8 +114,8 @@ public struct FileBreakerStateStore: BreakerStateStore {
     guard SystemCalls.isRegularFile(descriptor) else {
       throw StateStoreError.notARegularFile(path: path)
     }
-    let (bytes, truncated) = try SystemCalls.readAll(
-      descriptor, path: path, limit: maximumFileBytes)
+    let limit = readLimit
+    let (bytes, truncated) = try SystemCalls.readAll(descriptor, path: path, limit: limit)
     var reading: StateDocumentReading
     if !truncated, let cached = cache.reading(of: bytes) {
       reading = cached
@@ -118,7 +125,7 @@ public struct FileBreakerStateStore: BreakerStateStore {
     if truncated {
       reading.diagnostics.insert(
         StateDiagnostic(
-          message: "the file is larger than \(maximumFileBytes) bytes; only that much was read"),
+          message: "the file is larger than \(limit) bytes; only that much was read"),
         at: 0)
     } else {
       cache.remember(bytes, as: reading)
