@@ -51,7 +51,8 @@ struct StateFileByteBoundTests {
       #expect(loaded.document.credentials.values.filter { $0.status == .dead }.count == 10)
       let saved = try fresh.save(PersistedStateDocument())
       #expect(saved.document.credentials.count == 10_000)
-      #expect(try fresh.load().document.credentials.values.filter { $0.status == .dead }.count == 10)
+      #expect(
+        try fresh.load().document.credentials.values.filter { $0.status == .dead }.count == 10)
       #expect(!FileManager.default.fileExists(atPath: store.damagedCopyPath))
     }
   }
@@ -59,7 +60,8 @@ struct StateFileByteBoundTests {
   @Test func aLargerEntryBoundRaisesTheReadLimitWithIt() throws {
     let bound = StateSizeBound(maximumEntries: 40_000)
     #expect(bound.maximumFileBytes > 40_000 * 1_000)
-    #expect(FileBreakerStateStore(path: "unused", sizeBound: bound).readLimit >= bound.maximumFileBytes)
+    #expect(
+      FileBreakerStateStore(path: "unused", sizeBound: bound).readLimit >= bound.maximumFileBytes)
     #expect(FileBreakerStateStore(path: "unused").readLimit >= StateSizeBound().maximumFileBytes)
     // The case, scaled down: an ordinary file beyond 16 MiB that a 40,000 bound allows.
     try withDirectory { directory in
@@ -95,7 +97,8 @@ struct StateFileByteBoundTests {
         lastOperatorAction: OperatorAction(kind: OperatorActionKind(rawValue: heavy), at: F.at(4)))
       entry.consecutiveFailures = Int.min
       entry.streak = Int.max
-      entry.counters = PersistedCounters(failures: .max, rejections: .max, trips: .max, probes: .max)
+      entry.counters = PersistedCounters(
+        failures: .max, rejections: .max, trips: .max, probes: .max)
       entry.firstError?.repeats = Int.min
       document.credentials[id] = entry
     }

@@ -39,7 +39,8 @@ struct StateTextTests {
     #expect(evidence.utf8.count <= most)
     #expect(StateText.redactedEvidence(evidence, limit: Self.limit) == evidence)
     let reason = StateText.bounded(heavy, to: 64)
-    #expect(reason.utf8.count <= StateText.maximumBytes(forCharacters: 64) + StateText.ellipsisBytes)
+    #expect(
+      reason.utf8.count <= StateText.maximumBytes(forCharacters: 64) + StateText.ellipsisBytes)
     #expect(StateText.bounded(reason, to: 64) == reason)
     // 300 four-byte characters fit whole.
     let emoji = String(repeating: "😀", count: 300)
