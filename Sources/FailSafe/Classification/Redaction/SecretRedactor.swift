@@ -132,10 +132,18 @@ public enum SecretRedactor {
       copied = index
       // After `Authorization:`, a word of letters followed by one space and a credential is
       // a scheme (`token <hex>`): the credential goes too.
-      redactNext =
+      let redactsCredential =
         redactNext && schemeMayFollow && punctuation == 0 && kinds & ByteClass.digit == 0
         && credentialFollows(bytes, at: index)
-      schemeMayFollow = false
+      if redactsCredential {
+        schemeMayFollow = false
+      } else {
+        // The word redacted may itself name a secret (`password: key=x`): its value goes too.
+        let introduced = introducesSecret(
+          token, followedBy: bytes, at: index, start: start, nameLengths: secretNameLengths)
+        redactNext = introduced != 0
+        schemeMayFollow = introduced == Self.introducesScheme
+      }
     }
     guard changed else {
       return String(decoding: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
