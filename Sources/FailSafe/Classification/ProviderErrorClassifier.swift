@@ -69,13 +69,14 @@ public struct ProviderErrorClassifier: FailureClassifying {
     }
 
     let (disposition, reason) = resolve(chosen.outcome, wait: wait)
-    let evidence = body.firstMessage.withBytes(in: inspected) { message in
+    let firstMessage = body.firstMessage
+    let messageIsCut =
+      firstMessage.map { Self.isCut($0, in: inspected, bodyLength: response.body.count) } ?? false
+    let evidence = firstMessage.withBytes(in: inspected) { message in
       chosen.bodySourceField.map { body.fields[$0].text }.withBytes(in: inspected) { bodySource in
         Evidence.make(
           status: status, source: chosen.source, bodySource: bodySource, message: message,
-          messageIsCut: body.firstMessage.map {
-            Self.isCut($0, in: inspected, bodyLength: response.body.count)
-          } ?? false,
+          messageIsCut: messageIsCut,
           limit: configuration.evidenceLength)
       }
     }

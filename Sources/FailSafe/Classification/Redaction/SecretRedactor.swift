@@ -183,15 +183,17 @@ public enum SecretRedactor {
     secretPrefixes: [SecretPrefix]
   ) -> Int? {
     // The shortest secret is a three-byte prefix and six more bytes.
+    let letters = ByteClass.upper | ByteClass.lower
+    var before = ByteClass.of(token[0])
     var offset = 1
     while offset &+ 9 <= token.count {
       let byte = token[offset]
-      let candidates = prefixesByFirstByte[Int(byte)]
-      if !candidates.isEmpty {
-        let before = ByteClass.of(token[offset &- 1])
-        let first = ByteClass.of(byte)
-        let sameCaseLetter = before & first & (ByteClass.upper | ByteClass.lower) != 0
-        if !sameCaseLetter || (offset == 1 && afterBackslash) {
+      let current = ByteClass.of(byte)
+      // Inside a run of letters of one case (most of any word) no prefix may start: one
+      // table load and a test per byte; only the other positions look the byte up.
+      if before & current & letters == 0 || (offset == 1 && afterBackslash) {
+        let candidates = prefixesByFirstByte[Int(byte)]
+        if !candidates.isEmpty {
           let rest = UnsafeRawBufferPointer(rebasing: token[offset...])
           let first8 = UInt64(littleEndian: rest.loadUnaligned(as: UInt64.self))
           for index in candidates where secretPrefixes[index].matches(rest, head: first8) {
@@ -199,7 +201,14 @@ public enum SecretRedactor {
           }
         }
       }
+      before = current
       offset &+= 1
+      // After a lower-case letter, the rest of its run is passed eight bytes at a time.
+      if current & ByteClass.lower != 0, offset &+ 8 <= token.count {
+        let run = ByteClass.leadingLowercaseCount(
+          UInt64(littleEndian: token.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+        offset &+= run
+      }
     }
     return nil
   }
