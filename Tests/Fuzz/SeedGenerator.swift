@@ -50,7 +50,7 @@ struct SeedWriter {
     let headerLines = headers.map { "\($0.key): \($0.value)\n" }.joined()
     try write("classifier", item.id, "\(item.status)\n\(headerLines)\n\(item.body)")
     // The redactor harness: no planted secret (0xFF), then the body as text.
-    try write("redactor", item.id, [0xFF, 0, 0] + Array(item.body.utf8))
+    try write("redactor", item.id, [0xFF, 0, 0, 0] + Array(item.body.utf8))
     for (name, value) in headers where Self.waitHeaders.contains(name) {
       try write("waithints", "\(item.id)-\(name)", "\(value)\n\(headerLines)")
     }
@@ -61,8 +61,13 @@ struct SeedWriter {
     for (name, text) in HandWrittenSeeds.waitHints { try write("waithints", name, text) }
     for (name, text) in HandWrittenSeeds.state { try write("state", name, text) }
     for (index, text) in HandWrittenSeeds.secretTexts.enumerated() {
-      // Plant prefix `index` at a third of the text, as well as the secrets already in it.
-      try write("redactor", "secrets-\(index)", [UInt8(index), 20, 85] + Array(text.utf8))
+      // Plant prefix `index` at a third of the text, as well as the secrets already in it,
+      // in each of the six ways the harness plants a secret.
+      for way in 0..<6 {
+        try write(
+          "redactor", "secrets-\(index)-\(way)",
+          [UInt8(index), 20, 85, UInt8(way + 6 * index)] + Array(text.utf8))
+      }
     }
   }
 
@@ -177,6 +182,9 @@ enum HandWrittenSeeds {
   ]
 
   static let secretTexts: [String] = [
+    "GET /api/keys/xoxp-1234567890-1234567890-0123456789abcdef failed",
+    #"denied:\nAKIAIOSFODNN7EXAMPLE\nrotate; {"api_key": "0123456789abcdef0123"}"#,
+    "Authorization: token 0123456789abcdef0123456789abcdef01234567 and wJalrXUtnFEMI/KqMDENG/bPxRfiCYEXAMPLEKEY",
     "Incorrect API key provided: sk-proj-AbCdEf0123456789AbCdEf0123456789. See docs.",
     "Authorization: Bearer abc.def-ghi key=plainsecret123 token: tok_777 password=hunter2",
     "key sk-****************abcd and Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz",

@@ -7,14 +7,19 @@ enum Evidence {
 
   /// Builds evidence quoting at most `limit` bytes of `message`, secrets redacted. The source
   /// is `bodySource` lower-cased when given (an identifier read from the body), else `source`.
+  /// `messageIsCut` says that `message` itself ends inside a word that went on (the body's
+  /// inspected prefix, a title's or message's length cap cut it): that last word is then a
+  /// fragment, maybe of a key, and is dropped like a word the excerpt limit cuts.
   static func make(
     status: Int?, source: String, bodySource: UnsafeRawBufferPointer? = nil,
-    message: UnsafeRawBufferPointer?, limit: Int
+    message: UnsafeRawBufferPointer?, messageIsCut: Bool = false, limit: Int
   ) -> String {
     if let bodySource, containsNonASCII(bodySource) {
       // Non-ASCII: the source is cut as the repaired `String` it used to be.
       let text = String(decoding: bodySource.lazy.map(PackedWord.lowercased), as: UTF8.self)
-      return make(status: status, source: text, message: message, limit: limit)
+      return make(
+        status: status, source: text, message: message, messageIsCut: messageIsCut,
+        limit: limit)
     }
     let limit = max(limit, 0)
     let messageCount = message?.count ?? 0
@@ -40,7 +45,9 @@ enum Evidence {
           bytes.append(UInt8(ascii: ":"))
           bytes.append(UInt8(ascii: " "))
         }
-        appendExcerpt(of: message.assumingMemoryBound(to: UInt8.self), limit: limit, to: &bytes)
+        appendExcerpt(
+          of: message.assumingMemoryBound(to: UInt8.self), endsCut: messageIsCut, limit: limit,
+          to: &bytes)
       }
       // The excerpt never ends inside a word (see appendExcerpt), so the redactor always sees
       // a secret whole and no fragment of one can slip through.
@@ -77,9 +84,11 @@ enum Evidence {
   }
 
   /// Appends up to `limit` bytes of `message`, whitespace runs collapsed to one space, cut on
-  /// a UTF-8 character boundary, with `...` if cut.
+  /// a UTF-8 character boundary, with `...` if cut. With `endsCut`, the message's own last
+  /// word went on past it: it is dropped if the excerpt reaches it.
   private static func appendExcerpt(
-    of message: UnsafeBufferPointer<UInt8>, limit: Int, to bytes: inout ByteWriter
+    of message: UnsafeBufferPointer<UInt8>, endsCut: Bool, limit: Int,
+    to bytes: inout ByteWriter
   ) {
     var written = 0
     var lastWasSpace = true
@@ -128,16 +137,17 @@ enum Evidence {
         lastWasSpace = false
       }
     }
-    if index < message.count {
+    if index < message.count || endsCut {
       // Never cut inside a word: finish it (keys are shorter than this), or, if it
-      // runs on, drop it entirely.
+      // runs on (past the extension, or past the message when the message was cut), drop it
+      // entirely.
       var extra = 0
       while index < message.count, message[index] > 0x20, extra < maximumWordExtension {
         bytes.append(message[index])
         index += 1
         extra += 1
       }
-      if index < message.count, message[index] > 0x20 {
+      if index < message.count ? message[index] > 0x20 : endsCut {
         while let last = bytes.last, last > 0x20 { bytes.removeLast() }
       }
       // Drop a partial multi-byte character, then mark the cut.

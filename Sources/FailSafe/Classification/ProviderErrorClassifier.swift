@@ -69,16 +69,41 @@ public struct ProviderErrorClassifier: FailureClassifying {
     }
 
     let (disposition, reason) = resolve(chosen.outcome, wait: wait)
-    let evidence = body.firstMessage.withBytes(in: inspected) { message in
+    let firstMessage = body.firstMessage
+    let messageIsCut =
+      firstMessage.map { Self.isCut($0, in: inspected, bodyLength: response.body.count) } ?? false
+    let evidence = firstMessage.withBytes(in: inspected) { message in
       chosen.bodySourceField.map { body.fields[$0].text }.withBytes(in: inspected) { bodySource in
         Evidence.make(
           status: status, source: chosen.source, bodySource: bodySource, message: message,
+          messageIsCut: messageIsCut,
           limit: configuration.evidenceLength)
       }
     }
     return Classification(
       disposition: disposition, reason: reason, retryAfter: wait.map(Self.duration(seconds:)),
       evidence: evidence)
+  }
+
+  /// Whether `message` ends inside a word that goes on past it: a span followed by another
+  /// token byte of the body (cut by a title's or message's length cap), or one that ends the
+  /// inspected prefix of a longer body; decoded text (JSON with escapes) that reaches the
+  /// message length cap, or comes from a body longer than its inspected prefix.
+  private static func isCut(
+    _ message: BodyText, in inspected: UnsafeRawBufferPointer, bodyLength: Int
+  ) -> Bool {
+    func isToken(_ byte: UInt8) -> Bool { ByteClass.of(byte) & ByteClass.token != 0 }
+    switch message {
+    case .span(let range):
+      guard range.upperBound > 0, range.upperBound <= inspected.count,
+        isToken(inspected[range.upperBound - 1])
+      else { return false }
+      guard range.upperBound < inspected.count else { return bodyLength > inspected.count }
+      return isToken(inspected[range.upperBound])
+    case .decoded(let bytes):
+      guard let last = bytes.last, isToken(last) else { return false }
+      return bytes.count >= BodySignals.maximumMessageLength || bodyLength > inspected.count
+    }
   }
 
   /// The first user rule that matches, if any. Only here are the identifiers and messages

@@ -20,11 +20,14 @@ import Synchronization
 ///   the rename makes every read see a whole file. The lock is advisory and needs a local file
 ///   system (not NFS); the kernel drops it when a holder dies, even by `SIGKILL`.
 /// - **Damage.** A damaged file still loads (see ``PersistedStateDocument/read(from:loadedAt:)``); before it is
-///   overwritten its bytes are copied to `PATH.damaged` for inspection. A file written by a newer
+///   overwritten its bytes are copied to `PATH.damaged` (or the first free `PATH.damaged.N`,
+///   up to seven more; copies are never overwritten) for inspection. A file written by a newer
 ///   schema, or one that does not look like a state file at all (a wrong path), is never
 ///   overwritten.
-/// - **Size.** Files larger than `maximumFileBytes` are read up to that size (the rest is
-///   treated as cut off); writes are bounded by ``StateSizeBound``.
+/// - **Size.** Writes are bounded by ``StateSizeBound``, which bounds the file in bytes
+///   (``StateSizeBound/maximumFileBytes``); reads accept at least that much (and at least
+///   `maximumFileBytes`), so every file this store writes is read whole. A larger file is read
+///   up to that size (the rest is treated as cut off).
 ///
 /// Calls block on disk I/O and on the lock, which is held only for one small read and write.
 public struct FileBreakerStateStore: BreakerStateStore {
@@ -32,7 +35,8 @@ public struct FileBreakerStateStore: BreakerStateStore {
   public let path: String
   /// The bound applied to every document written.
   public var sizeBound: StateSizeBound
-  /// The most bytes read from the file. Default 16 MiB.
+  /// The most bytes read from the file, raised to ``StateSizeBound/maximumFileBytes`` of
+  /// ``sizeBound`` when that is larger (see ``readLimit``). Default 16 MiB.
   public var maximumFileBytes: Int
   /// Stamps `savedAt`, and stands in for damaged `updatedAt` dates.
   public var wallClock: WallClock
@@ -51,12 +55,18 @@ public struct FileBreakerStateStore: BreakerStateStore {
     self.wallClock = wallClock
   }
 
+  /// The most bytes a load reads: ``maximumFileBytes``, or the largest file ``sizeBound``
+  /// lets this store write if that is more, so nothing this store wrote is read as cut off.
+  public var readLimit: Int { max(maximumFileBytes, sizeBound.maximumFileBytes) }
+
   /// The lock file's path: `PATH.lock`.
   public var lockPath: String { path + ".lock" }
   /// Where new content is written before the rename: `PATH.tmp`. One fixed name is safe because
   /// only the lock holder writes it.
   public var temporaryPath: String { path + ".tmp" }
-  /// Where a damaged file's bytes are copied before it is overwritten: `PATH.damaged`.
+  /// Where a damaged file's bytes are copied before it is overwritten: `PATH.damaged`, or, if
+  /// that holds an earlier damaged file, `PATH.damaged.1` to `PATH.damaged.7` (the first free
+  /// one; an existing copy is never overwritten).
   public var damagedCopyPath: String { path + ".damaged" }
 
   /// `true` if the state file exists.
@@ -107,8 +117,8 @@ public struct FileBreakerStateStore: BreakerStateStore {
     guard SystemCalls.isRegularFile(descriptor) else {
       throw StateStoreError.notARegularFile(path: path)
     }
-    let (bytes, truncated) = try SystemCalls.readAll(
-      descriptor, path: path, limit: maximumFileBytes)
+    let limit = readLimit
+    let (bytes, truncated) = try SystemCalls.readAll(descriptor, path: path, limit: limit)
     var reading: StateDocumentReading
     if !truncated, let cached = cache.reading(of: bytes) {
       reading = cached
@@ -118,7 +128,7 @@ public struct FileBreakerStateStore: BreakerStateStore {
     if truncated {
       reading.diagnostics.insert(
         StateDiagnostic(
-          message: "the file is larger than \(maximumFileBytes) bytes; only that much was read"),
+          message: "the file is larger than \(limit) bytes; only that much was read"),
         at: 0)
     } else {
       cache.remember(bytes, as: reading)
@@ -157,14 +167,44 @@ public struct FileBreakerStateStore: BreakerStateStore {
     {
       return StateDocumentReading(document: candidate, diagnostics: diagnostics)
     }
-    if stored.reading.isDamaged, let bytes = stored.bytes {
-      try atomicWrite(bytes, to: damagedCopyPath, permissions: stored.permissions)
+    if stored.reading.isDamaged, let bytes = stored.bytes,
+      !(try keepDamagedCopy(bytes, permissions: stored.permissions))
+    {
+      diagnostics.append(
+        StateDiagnostic(
+          message:
+            "\(Self.maximumDamagedCopies) damaged copies are kept already; this damaged file "
+            + "was repaired without a copy"))
     }
     candidate.savedAt = StateDate.rounded(wallClock.now())
     let bytes = Array(try candidate.encoded())
     try atomicWrite(bytes, to: path, permissions: stored.permissions)
     cache.remember(bytes, as: StateDocumentReading(document: candidate))
     return StateDocumentReading(document: candidate, diagnostics: diagnostics)
+  }
+
+  /// The most copies of damaged files kept: `PATH.damaged`, then `PATH.damaged.1` and on.
+  static let maximumDamagedCopies = 8
+
+  /// Where damaged copies go, in the order they are used.
+  var damagedCopyPaths: [String] {
+    [damagedCopyPath] + (1..<Self.maximumDamagedCopies).map { "\(damagedCopyPath).\($0)" }
+  }
+
+  /// Copies a damaged file's bytes to the first free damaged-copy path, never over an older
+  /// copy (which may hold entries the repaired file lacks); `false` if every path is taken.
+  /// Bytes already kept in one copy are not copied again.
+  private func keepDamagedCopy(_ bytes: [UInt8], permissions: mode_t?) throws -> Bool {
+    for copy in damagedCopyPaths {
+      guard let descriptor = try SystemCalls.open(copy, O_RDONLY) else {
+        try atomicWrite(bytes, to: copy, permissions: permissions)
+        return true
+      }
+      defer { SystemCalls.close(descriptor) }
+      let (kept, truncated) = try SystemCalls.readAll(descriptor, path: copy, limit: bytes.count)
+      if !truncated, kept == bytes { return true }
+    }
+    return false
   }
 
   /// Writes `bytes` to `destination` through `destination.tmp`: write, fsync, rename, fsync

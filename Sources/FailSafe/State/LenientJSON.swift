@@ -83,6 +83,18 @@ struct LenientJSONParser {
     return LenientJSONParse(value: value, problem: parser.problem)
   }
 
+  /// Parses the one value that starts at `offset` (after whitespace), ignoring what follows
+  /// it: the value (possibly partial), where reading stopped, and whether it stopped at the
+  /// value's end rather than at a problem. For reading pieces of a damaged file.
+  static func parseValue(_ bytes: [UInt8], at offset: Int, maximumDepth: Int = 32) -> (
+    value: LenientJSONValue?, end: Int, isComplete: Bool
+  ) {
+    var parser = LenientJSONParser(bytes: bytes, maximumDepth: maximumDepth)
+    parser.index = min(max(0, offset), bytes.count)
+    let value = parser.parseValue()
+    return (value, parser.index, parser.problem == nil)
+  }
+
   /// 3 if `bytes` starts with a UTF-8 byte order mark, else 0.
   static func byteOrderMarkLength(_ bytes: [UInt8]) -> Int {
     bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0

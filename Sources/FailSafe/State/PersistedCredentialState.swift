@@ -110,7 +110,10 @@ extension PersistedCredentialState: Codable {
     if let lastOperatorAction {
       var nested = container.nestedContainer(
         keyedBy: StateDocumentReader.ActionKeys.self, forKey: .lastOperatorAction)
-      try nested.encode(lastOperatorAction.kind, forKey: .kind)
+      try nested.encode(
+        StateText.bounded(
+          lastOperatorAction.kind.rawValue, to: StateDocumentReader.maximumReasonLength),
+        forKey: .kind)
       try nested.encode(StateDate.format(lastOperatorAction.at), forKey: .at)
     }
   }

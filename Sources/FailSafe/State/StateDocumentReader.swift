@@ -33,12 +33,32 @@ enum StateDocumentReader {
   }
 
   static func read(_ bytes: [UInt8], loadedAt: Date) -> StateDocumentReading {
-    let parse = LenientJSONParser.parse(bytes)
+    var parse = LenientJSONParser.parse(bytes)
     var diagnostics: [StateDiagnostic] = []
     if let problem = parse.problem {
       diagnostics.append(
         StateDiagnostic(
-          message: "the file is damaged (\(problem)); keeping every entry read before that point"))
+          message:
+            "the file is damaged (\(problem)); keeping every entry that can be read, "
+            + "before and after the damage"))
+      parse.value = recovered(parse.value, from: bytes)
+    } else if case .object(let members, _) = parse.value,
+      !members.contains(where: {
+        guard $0.key == PersistedStateDocument.CodingKeys.credentials.rawValue,
+          case .object = $0.value
+        else { return false }
+        return true
+      }),
+      !StateEntryRecovery.entries(in: bytes).isEmpty
+    {
+      // Valid JSON without a `credentials` object, yet entries in it: a damaged name.
+      diagnostics.append(
+        StateDiagnostic(
+          message:
+            "the file is damaged (no credentials object, but entries elsewhere); keeping every "
+            + "entry that can be read"))
+      parse.value = recovered(parse.value, from: bytes)
+      parse.problem = "no credentials object"
     }
     guard let value = parse.value else {
       // Only an empty file (whitespace after an optional byte order mark) may be taken for a
@@ -52,6 +72,49 @@ enum StateDocumentReader {
     var reading = document(from: value, isComplete: parse.problem == nil, loadedAt: loadedAt)
     reading.diagnostics.insert(contentsOf: diagnostics, at: 0)
     return reading
+  }
+
+  /// `value` (what the lenient parse read of a damaged file) with its credentials replaced by
+  /// every entry ``StateEntryRecovery`` finds in `bytes`, and the entries only the parse read
+  /// (values that are not objects). A file whose parse read no `format`, `version` or
+  /// `credentials` member (damage at its start) is rebuilt from the entries only if it names
+  /// itself a state file (`"credentials"` or the format name appear in it) and at least one
+  /// entry has a known state: a damaged file of another kind is never taken for a state file.
+  static func recovered(_ value: LenientJSONValue?, from bytes: [UInt8]) -> LenientJSONValue? {
+    let found = StateEntryRecovery.entries(in: bytes)
+    let credentialsKey = PersistedStateDocument.CodingKeys.credentials.rawValue
+    var members: [LenientJSONMember] = []
+    if case .object(let topLevel, _) = value { members = topLevel }
+    let stateFileKeys = ["format", "version", credentialsKey]
+    if !members.contains(where: { stateFileKeys.contains($0.key) }) {
+      let names = [credentialsKey, PersistedStateDocument.formatName].map {
+        Array("\"\($0)\"".utf8)
+      }
+      let namesItself = names.contains { name in
+        bytes.indices.contains { bytes[$0...].starts(with: name) }
+      }
+      let hasKnownState = found.contains { entry in
+        guard case .object(let fields, _) = entry.value else { return false }
+        return fields.contains {
+          guard $0.key == PersistedCredentialState.CodingKeys.status.rawValue,
+            case .string(let name) = $0.value
+          else { return false }
+          return PersistedBreakerStatus(rawValue: name) != nil
+        }
+      }
+      guard namesItself, hasKnownState else { return value }
+    }
+    let foundIDs = Set(found.map(\.key))
+    var credentials = found
+    if let index = members.lastIndex(where: { $0.key == credentialsKey }),
+      case .object(let parsed, _) = members[index].value
+    {
+      credentials += parsed.filter { !foundIDs.contains($0.key) }
+      members.remove(at: index)
+    }
+    members.append(
+      LenientJSONMember(key: credentialsKey, value: .object(credentials, isComplete: false)))
+    return .object(members, isComplete: false)
   }
 
   static func document(

@@ -128,10 +128,15 @@ struct FileBreakerStateStoreTests {
 
   @Test func anOversizedFileIsReadUpToTheLimitAndReported() throws {
     try withDirectory { directory in
-      var store = FileBreakerStateStore(path: directory + "/state.json")
-      _ = try store.save(F.sampleDocument)
+      let path = directory + "/state.json"
+      var document = PersistedStateDocument()
+      for index in 0..<40 { document.credentials["key-\(index)"] = F.entry(.dead) }
+      _ = try FileBreakerStateStore(path: path).save(document)
+      // A store whose own bound allows one entry reads less than this file holds.
+      let store = FileBreakerStateStore(
+        path: path, sizeBound: StateSizeBound(maximumEntries: 1), maximumFileBytes: 1)
       let size = try Data(contentsOf: URL(fileURLWithPath: store.path)).count
-      store.maximumFileBytes = size / 2
+      #expect(store.readLimit < size)
       let reading = try store.load()
       #expect(reading.isDamaged)
       #expect(reading.diagnostics.first?.message.contains("larger than") == true)
