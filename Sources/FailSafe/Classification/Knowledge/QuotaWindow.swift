@@ -9,9 +9,10 @@ enum QuotaWindow {
   static func verdict(for body: BodySignals, in inspected: UnsafeRawBufferPointer) -> Verdict? {
     var short = false
     var first: Int?
+    let table = Self.table
     for (index, field) in body.fields.enumerated() where field.kind == .quota {
       if first == nil { first = index }
-      let window = field.text.withBytes(in: inspected, windows)
+      let window = field.text.withBytes(in: inspected) { windows(in: $0, table) }
       if window.long {
         var verdict = Verdict.decided(.quotaExhausted, .quotaExhausted, .definitive)
         verdict.bodySourceField = index
@@ -34,8 +35,10 @@ enum QuotaWindow {
   }
 
   /// Whether `text` names a long window and whether it names a short one (``spellings``, any
-  /// case, anywhere in it), in one pass.
-  private static func windows(in text: UnsafeRawBufferPointer) -> (long: Bool, short: Bool) {
+  /// case, anywhere in it), in one pass; `table` is ``table``.
+  private static func windows(in text: UnsafeRawBufferPointer, _ table: NeedleTable<Length>)
+    -> (long: Bool, short: Bool)
+  {
     var long = false
     var short = false
     table.forEachMatch(in: text) { _, length in
