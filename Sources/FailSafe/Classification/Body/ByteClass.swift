@@ -36,15 +36,8 @@ enum ByteClass {
     return table.utf8Start[Int(byte)] & 0x3F
   }
 
-  /// How many of the bytes of `word` (byte `k` in bits `8k..<8k+8`), from byte 0, are `a`-`z`:
-  /// 0 to 8. Exact per byte: on the low seven bits no addition carries into the next byte, and
-  /// a byte with its top bit set is never a letter.
+  /// How many of the bytes of `word`, from byte 0, are `a`-`z`: 0 to 8
+  /// (``SWAR/leadingLowercaseCount(_:)``; the name the redactor calls it by).
   @inline(always)
-  static func leadingLowercaseCount(_ word: UInt64) -> Int {
-    let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
-    let fromA = low7 &+ 0x1F1F_1F1F_1F1F_1F1F  // top bit set from `a` (0x61) up
-    let pastZ = low7 &+ 0x0505_0505_0505_0505  // top bit set from `{` (0x7B) up
-    let lower = fromA & ~pastZ & ~word & 0x8080_8080_8080_8080
-    return (~lower & 0x8080_8080_8080_8080).trailingZeroBitCount &>> 3
-  }
+  static func leadingLowercaseCount(_ word: UInt64) -> Int { SWAR.leadingLowercaseCount(word) }
 }

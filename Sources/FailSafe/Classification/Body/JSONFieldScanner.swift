@@ -90,14 +90,9 @@ struct JSONFieldScanner {
     let count = bytes.count
     var index = index + 1
     while index &+ 8 <= count {
-      let word = UInt64(
-        littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-      let other = word ^ 0x2020_2020_2020_2020
-      if other != 0 {
-        index &+= other.trailingZeroBitCount &>> 3
-        break
-      }
-      index &+= 8
+      let spaces = SWAR.leadingSpaceCount(SWAR.word(bytes, at: index))
+      index &+= spaces
+      if spaces < 8 { break }
     }
     while index < count, !isStructural(bytes[index]) { index += 1 }
     return index
@@ -252,7 +247,7 @@ struct JSONFieldScanner {
   /// before its end).
   ///
   /// One forward pass finds both: it stops only at `"` and `\`, eight bytes at a time
-  /// where eight are readable (``quoteOrBackslashMarks(_:)``), and a backslash makes it step
+  /// where eight are readable (``SWAR/quoteOrBackslashMarks(_:)``), and a backslash makes it step
   /// over the byte after it, so a quote preceded by an odd run of backslashes is passed over.
   static func stringEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> (Int, Bool) {
     let count = bytes.count
@@ -262,10 +257,9 @@ struct JSONFieldScanner {
     while index < count {
       // Skip to the next `"` or `\`: whole words while eight bytes are readable.
       while index &+ 8 <= count {
-        let marks = quoteOrBackslashMarks(
-          UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+        let marks = SWAR.quoteOrBackslashMarks(SWAR.word(bytes, at: index))
         if marks != 0 {
-          index &+= marks.trailingZeroBitCount &>> 3
+          index &+= SWAR.firstMarked(marks)
           break
         }
         index &+= 8
@@ -281,16 +275,10 @@ struct JSONFieldScanner {
     return (count, escaped)
   }
 
-  /// The bytes of `word` that are `"` or `\`: bit 7 of each such byte set. Only the lowest
-  /// set bit is exact (the borrow can mark a byte above a true one), which is the one used.
+  /// The bytes of `word` that are `"` or `\` (``SWAR/quoteOrBackslashMarks(_:)``: only the
+  /// lowest mark is exact, which is the one used).
   @inline(always)
-  static func quoteOrBackslashMarks(_ word: UInt64) -> UInt64 {
-    let quotes = word ^ 0x2222_2222_2222_2222
-    let backslashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
-    return ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs
-  }
+  static func quoteOrBackslashMarks(_ word: UInt64) -> UInt64 { SWAR.quoteOrBackslashMarks(word) }
 
   private static func isNumberByte(_ byte: UInt8) -> Bool {
     byte &- 48 < 10 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")

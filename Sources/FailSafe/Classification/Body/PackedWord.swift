@@ -55,7 +55,7 @@ struct PackedWord: Hashable {
     guard count > 0 else { return 0 }
     var value: UInt64 = 0
     if start &+ 8 <= bytes.count {
-      value = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+      value = SWAR.word(bytes, at: start)
     } else {
       // The last bytes of the buffer: a whole word would read past it.
       for offset in 0..<count { value |= UInt64(bytes[start &+ offset]) &<< UInt64(offset &* 8) }
@@ -63,30 +63,14 @@ struct PackedWord: Hashable {
     // `count` is 1...8 here, so the shift is 8...64 bits and `keep` has `count` bytes set.
     let keep: UInt64 = count == 8 ? ~0 : (1 &<< UInt64(count &* 8)) &- 1
     value &= keep
-    if containsZeroByte(value | ~keep) { return nil }
-    return lowercased(word: value)
+    if SWAR.containsZeroByte(value | ~keep) { return nil }
+    return SWAR.lowercased(value)
   }
 
-  /// Whether any byte of `word` is zero (exact: the borrow trick can only misreport bytes
-  /// above a zero byte, which does not change the answer).
+  /// `word` with every byte in `A`-`Z` mapped to `a`-`z` (``SWAR/lowercased(_:)``; the name
+  /// the redactor and the evidence builder call it by).
   @inline(always)
-  static func containsZeroByte(_ word: UInt64) -> Bool {
-    (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
-  }
-
-  /// `word` with every byte in `A`-`Z` mapped to `a`-`z`, eight bytes at a time; other bytes
-  /// (non-ASCII included) are unchanged.
-  @inline(always)
-  static func lowercased(word: UInt64) -> UInt64 {
-    // On the low seven bits of each byte (so no addition carries into the next byte), adding
-    // 0x3F sets the top bit from `A` (0x41) up and adding 0x25 from `[` (0x5B) up; a byte with
-    // its own top bit set is not ASCII. What remains marks `A`-`Z`; 0x80 >> 2 is the case bit.
-    let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
-    let fromA = low7 &+ 0x3F3F_3F3F_3F3F_3F3F
-    let pastZ = low7 &+ 0x2525_2525_2525_2525
-    let upper = fromA & ~pastZ & ~word & 0x8080_8080_8080_8080
-    return word | (upper &>> 2)
-  }
+  static func lowercased(word: UInt64) -> UInt64 { SWAR.lowercased(word) }
 
   /// `byte` with ASCII `A`-`Z` mapped to `a`-`z`.
   @inline(always)

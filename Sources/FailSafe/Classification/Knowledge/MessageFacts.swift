@@ -3,7 +3,7 @@
 /// wait. Built in one pass over the message bytes without allocating per word.
 struct MessageFacts {
   /// Word pairs that mean more than their words apart.
-  enum Pair: Int {
+  enum Pair: Int, CaseIterable {
     case apiKey, keyNoun, secretToken, rateLimit, tooMany, tooLarge, tooLong, contextLength
     case notFound, notValid, timedOut, systemMemory, noSuch, spendLimit, creditBalance
     case keyLimit, authenticationFails, noCredential, notSupported, temporarilyUnavailable
@@ -11,8 +11,14 @@ struct MessageFacts {
     case serviceDisabled
   }
 
+  /// One bit per ``MessageWord`` (bit `rawValue`) and per ``Pair``: a word or pair past
+  /// ``wordCapacity`` or ``pairCapacity`` could never be seen, which the table tests forbid.
   private var words: UInt128 = 0
   private var pairs: UInt64 = 0
+  /// How many message words ``words`` can hold.
+  static let wordCapacity = UInt128.bitWidth
+  /// How many pairs ``pairs`` can hold.
+  static let pairCapacity = UInt64.bitWidth
   /// The `N` of the first "Limit N" (the size of a rate window), if any.
   private(set) var limit: Double?
   /// The `M` of the first "Requested M" (the size of this request), if any.
@@ -52,8 +58,7 @@ struct MessageFacts {
         index += 1
         // Runs of lower-case letters are passed eight bytes at a time.
         if index &+ 8 <= count {
-          index &+= ByteClass.leadingLowercaseCount(
-            UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+          index &+= SWAR.leadingLowercaseCount(SWAR.word(bytes, at: index))
         }
       } while index < count && ByteClass.of(bytes[index]) & ByteClass.word != 0
       let length = index - start
@@ -62,10 +67,10 @@ struct MessageFacts {
         previous = nil
         continue
       }
-      let word =
-        length > PackedWord.maximumLength
-        ? longWord(bytes, start: start, count: length)
-        : MessageWord.lookup(bytes, start: start, count: length, in: spellings)
+      var word = MessageWord.lookup(bytes, start: start, count: length, in: spellings)
+      if word == nil, length > PackedWord.maximumLength {
+        word = Self.longWord(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+      }
       guard let word else {
         previous = nil
         continue
@@ -131,60 +136,17 @@ struct MessageFacts {
     if previous == .requested, requested == nil { requested = value }
   }
 
-  /// Long identifiers inside messages, such as Google quota metric names
-  /// (`generate_content_requests_per_minute_per_project`) or `free-models-per-day`.
-  ///
-  /// One case-insensitive pass over the original bytes (no lower-cased copy): at each byte
-  /// that can start a needle (`f`, `p`, `m`, `c`), the needles starting there are compared;
-  /// the found ones are then ranked as the separate searches were.
-  private func longWord(_ bytes: UnsafeRawBufferPointer, start: Int, count: Int) -> MessageWord? {
-    let end = start + count
-    var freeDaily = false
-    var day = false
-    var minute = false
-    var month = false
-    var context = false
-    var index = start
-    while index < end {
-      switch PackedWord.lowercased(bytes[index]) {
-      case UInt8(ascii: "f"):
-        if Self.has(bytes, at: index, end: end, "free-models-per-day") { freeDaily = true }
-      case UInt8(ascii: "p"):
-        if Self.has(bytes, at: index, end: end, "perday")
-          || Self.has(bytes, at: index, end: end, "per_day")
-          || Self.has(bytes, at: index, end: end, "per-day")
-        {
-          day = true
-        }
-      case UInt8(ascii: "m"):
-        if Self.has(bytes, at: index, end: end, "minute") { minute = true }
-        if Self.has(bytes, at: index, end: end, "month") { month = true }
-      case UInt8(ascii: "c"):
-        if Self.has(bytes, at: index, end: end, "context_length") { context = true }
-      default:
-        break
+  /// The word a long identifier inside a message means by the needles it holds
+  /// (``MessageWord/needles``): the first entry found, or `nil`.
+  private static func longWord(_ identifier: UnsafeRawBufferPointer) -> MessageWord? {
+    var first = Int.max
+    var word: MessageWord?
+    MessageWord.needleTable.forEachMatch(in: identifier) { entry, found in
+      if entry < first {
+        first = entry
+        word = found
       }
-      index += 1
     }
-    if freeDaily { return .freeDaily }
-    if day { return .day }
-    if minute { return .minute }
-    if month { return .month }
-    if context { return .context }
-    return nil
-  }
-
-  /// Whether `bytes[index..<end]` starts with `needle` (lower case), ignoring ASCII case.
-  @inline(always)
-  private static func has(
-    _ bytes: UnsafeRawBufferPointer, at index: Int, end: Int, _ needle: StaticString
-  ) -> Bool {
-    let count = needle.utf8CodeUnitCount
-    guard end - index >= count else { return false }
-    let pattern = needle.utf8Start
-    for offset in 0..<count where PackedWord.lowercased(bytes[index + offset]) != pattern[offset] {
-      return false
-    }
-    return true
+    return word
   }
 }

@@ -1,17 +1,18 @@
-/// A fixed lookup table from identifiers (lower-case ASCII names such as `invalid_api_key`) to
-/// values, searched with the raw bytes of a body's identifier, ignoring ASCII case, so no
-/// lower-cased `String` is built per lookup.
+/// A fixed lookup table from names of any length (`invalid_api_key`,
+/// `MissingAuthenticationTokenException`) to values, searched with the raw bytes of a body's
+/// identifier, ignoring ASCII case, so no lower-cased `String` is built per lookup.
 ///
-/// Open addressing with linear probing over a power-of-two number of slots, at most half of
-/// them full; a slot's hash mixes the lower-cased bytes eight at a time. A name is found only if its
-/// bytes equal the identifier's lower-cased bytes, so a non-ASCII identifier never matches
-/// (every name is ASCII), as with the `String` keys this replaces.
+/// Names are lower-cased (ASCII letters only) when the table is built, so a table may spell
+/// them in any case. Open addressing with linear probing over a power-of-two number of slots,
+/// at most half of them full; a slot's hash mixes the lower-cased bytes eight at a time. A
+/// name is found only if its bytes equal the identifier's lower-cased bytes; non-ASCII bytes
+/// are compared as they are.
 struct IdentifierTable<Value: Sendable>: Sendable {
   /// Per slot: the index of its entry, or `-1` if the slot is empty.
   private let slotEntries: [Int]
   /// Per slot: the hash of its entry's name (compared before any byte is).
   private let slotHashes: [UInt64]
-  /// Per entry: its name, where its bytes start in ``nameBytes``, and its value.
+  /// Per entry: its name (lower-cased), where its bytes start in ``nameBytes``, and its value.
   private let names: [String]
   private let nameStarts: [Int]
   private let values: [Value]
@@ -19,8 +20,8 @@ struct IdentifierTable<Value: Sendable>: Sendable {
   /// `nameStarts[e]` to the next entry's start (or the end).
   private let nameBytes: [UInt8]
 
-  /// A table of `entries`; when a name occurs twice, the last entry wins (as when assigning
-  /// into a dictionary).
+  /// A table of `entries`; when a name occurs twice ignoring case, the last entry wins (as when
+  /// assigning into a dictionary). The table tests reject such duplicates in shipped tables.
   init(_ entries: [(String, Value)]) {
     var slotCount = 16
     while slotCount < entries.count * 2 { slotCount *= 2 }
@@ -30,8 +31,9 @@ struct IdentifierTable<Value: Sendable>: Sendable {
     var nameStarts: [Int] = []
     var values: [Value] = []
     var nameBytes: [UInt8] = []
-    for (name, value) in entries {
-      let bytes = Array(name.utf8)
+    for (spelling, value) in entries {
+      let bytes = spelling.utf8.map(PackedWord.lowercased)
+      let name = String(decoding: bytes, as: UTF8.self)
       let hash = bytes.withUnsafeBytes { Self.hash($0) }
       var slot = Self.slot(of: hash, mask: slotCount - 1)
       while slotEntries[slot] >= 0, names[slotEntries[slot]] != name {
@@ -45,7 +47,7 @@ struct IdentifierTable<Value: Sendable>: Sendable {
         names.append(name)
         nameStarts.append(nameBytes.count)
         values.append(value)
-        nameBytes.append(contentsOf: name.utf8)
+        nameBytes.append(contentsOf: bytes)
       }
     }
     self.slotEntries = slotEntries
@@ -85,7 +87,7 @@ struct IdentifierTable<Value: Sendable>: Sendable {
       while offset &+ 8 <= count {
         let stored = name.loadUnaligned(fromByteOffset: start &+ offset, as: UInt64.self)
         let given = identifier.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-        if stored != PackedWord.lowercased(word: given) { return false }
+        if stored != SWAR.lowercased(given) { return false }
         offset &+= 8
       }
       while offset < count {
@@ -105,8 +107,7 @@ struct IdentifierTable<Value: Sendable>: Sendable {
     var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(truncatingIfNeeded: count)
     var index = 0
     while index &+ 8 <= count {
-      let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-      hash = mix(hash, PackedWord.lowercased(word: word))
+      hash = mix(hash, SWAR.lowercased(SWAR.word(bytes, at: index)))
       index &+= 8
     }
     if index < count {
@@ -117,7 +118,7 @@ struct IdentifierTable<Value: Sendable>: Sendable {
         shift &+= 8
         index += 1
       }
-      hash = mix(hash, PackedWord.lowercased(word: word))
+      hash = mix(hash, SWAR.lowercased(word))
     }
     return hash
   }
