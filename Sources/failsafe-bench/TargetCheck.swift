@@ -29,6 +29,16 @@ enum TargetCheck {
     below("classify.1KB", nanoseconds: 2_000),
     below("classify.10MB", nanoseconds: 200_000),
     below("registry.lookup", nanoseconds: 50),
+    below("executor.successPath", nanoseconds: 100),
+    allocationFree("executor.successPath"),
+    fewerInstructions("executor.successPath", than: 1_000),
+    Target(description: "executor.successPathPool3 <= 1.5 x executor.successPath") {
+      guard let three = $0["executor.successPathPool3"]?.nsPerOp,
+        let one = $0["executor.successPath"]?.nsPerOp
+      else { return nil }
+      return (String(format: "%.2f ns <= %.2f ns", three, 1.5 * one), three <= 1.5 * one)
+    },
+    fewerInstructions("breaker.run", than: 300),
     Target(description: "memory.perBreaker < 256 bytes") {
       guard let bytes = $0["memory.perBreaker"]?.bytes else { return nil }
       return ("\(bytes) bytes", bytes < 256)
@@ -39,6 +49,13 @@ enum TargetCheck {
     Target(description: "\(name) < \(Int(limit)) ns") {
       guard let value = $0[name]?.nsPerOp else { return nil }
       return (String(format: "%.2f ns", value), value < limit)
+    }
+  }
+
+  private static func fewerInstructions(_ name: String, than limit: Double) -> Target {
+    Target(description: "\(name) < \(Int(limit)) instructions (--instructions)") {
+      guard let value = $0[name]?.instructionsPerOp else { return nil }
+      return (String(format: "%.0f instructions", value), value < limit)
     }
   }
 

@@ -88,6 +88,14 @@ public final class CircuitBreaker<C: Clock>: Sendable where C.Duration == Durati
     return try acquireSlow(packed)
   }
 
+  /// ``acquire()``'s closed case alone: a permit when the breaker is closed, otherwise `nil`
+  /// with nothing counted or changed, so the caller can go on to ``acquire()``.
+  @inlinable
+  func permitIfClosed() -> BreakerPermit? {
+    let packed = BreakerStateWord(rawValue: word.load(ordering: .acquiring))
+    return packed.isClosed ? BreakerPermit(generation: packed.generation, isProbe: false) : nil
+  }
+
   @inlinable @inline(never)
   func acquireSlow(_ packed: BreakerStateWord) throws(Rejection) -> BreakerPermit {
     // A refusal changes no state and emits no events: one short locked section, no event

@@ -1,18 +1,34 @@
 /// One credential handed out by a ``CredentialPool`` for one attempt, with the breaker permit
 /// that admitted it. Report the permit's outcome exactly once.
+///
+/// `@usableFromInline`: the executor's success path, inlined into the caller, holds one.
+@usableFromInline
 struct CredentialLease<Credential: Sendable, C: Clock>: Sendable where C.Duration == Duration {
   /// Index of the member in the pool.
-  let index: Int
+  @usableFromInline let index: Int
   /// The credential's id.
-  let id: CredentialID
+  @usableFromInline let id: CredentialID
   /// The value to send.
-  let credential: Credential
+  @usableFromInline let credential: Credential
   /// The credential's breaker.
-  let breaker: CircuitBreaker<C>
+  @usableFromInline let breaker: CircuitBreaker<C>
   /// The breaker's permission for this attempt.
-  let permit: BreakerPermit
+  @usableFromInline let permit: BreakerPermit
   /// Whether `credential` is known to be expired or rejected: refresh it before sending it.
-  let refreshFirst: Bool
+  @usableFromInline let refreshFirst: Bool
+
+  @inlinable
+  init(
+    index: Int, id: CredentialID, credential: Credential, breaker: CircuitBreaker<C>,
+    permit: BreakerPermit, refreshFirst: Bool
+  ) {
+    self.index = index
+    self.id = id
+    self.credential = credential
+    self.breaker = breaker
+    self.permit = permit
+    self.refreshFirst = refreshFirst
+  }
 }
 
 /// What a pool answers when asked for a credential.

@@ -31,18 +31,20 @@ public typealias CredentialPool<Credential: Sendable & Equatable> = ClockedCrede
 /// Credential values stay inside the pool: only ``CredentialID``s appear in errors and events.
 public final class ClockedCredentialPool<Credential: Sendable & Equatable, C: Clock>: Sendable
 where C.Duration == Duration {
-  private struct Member: Sendable {
-    let id: CredentialID
-    let breaker: CircuitBreaker<C>
+  // `@usableFromInline` so a call's first lease (`leaseAtCursor()`) specialises in the caller.
+  @usableFromInline
+  struct Member: Sendable {
+    @usableFromInline let id: CredentialID
+    @usableFromInline let breaker: CircuitBreaker<C>
     /// Present when the pool refreshes credentials; then it holds the current value.
-    let refresher: RefreshCoordinator<Credential, C>?
+    @usableFromInline let refresher: RefreshCoordinator<Credential, C>?
   }
 
-  private struct State: Sendable {
-    var cursor = 0
+  @usableFromInline
+  struct State: Sendable {
     var lastFailure: [C.Instant?]
     /// The current values of credentials that are not refreshable, by member index.
-    var values: [Credential]
+    @usableFromInline var values: [Credential]
     /// Whether the task that reads the credential sources again is running.
     var watchingSources = false
   }
@@ -50,14 +52,21 @@ where C.Duration == Duration {
   /// How many waiters one closed credential wakes at once; a due probe wakes one.
   static var wakeBatchPerClosedCredential: Int { 16 }
 
-  private let members: [Member]
-  private let state: SanitizerVisibleMutex<State>
+  @usableFromInline let members: [Member]
+  @usableFromInline let state: SanitizerVisibleMutex<State>
+  /// The member round robin tries first, always in `0..<members.count`. An atomic rather than
+  /// a field of `state`: it was only ever read and written in separate locked sections (a
+  /// racing pair of leases may start at the same member, which round robin tolerates), so a
+  /// relaxed load and store keep that meaning without a lock.
+  @usableFromInline let cursor = Atomic<Int>(0)
   private let waiters: CredentialWaitQueue<C>
   private let changeListener = Atomic<UInt64>(0)
   /// Where changed credential values are read from, or `nil` for fixed values.
   public let sourcing: CredentialSourcing<Credential>?
   /// How the next credential is picked.
   public let selection: CredentialSelection
+  /// Whether ``selection`` is round robin, as a plain flag for the inlined first lease.
+  @usableFromInline let isRoundRobin: Bool
   /// The registry holding the credentials' breakers.
   public let registry: BreakerRegistry<C>
 
@@ -95,6 +104,7 @@ where C.Duration == Duration {
         lastFailure: Array(repeating: nil, count: credentials.count),
         values: credentials.map(\.credential)))
     self.selection = selection
+    self.isRoundRobin = selection == .roundRobin
     self.registry = registry
     self.sourcing = sourcing
     self.waiters = CredentialWaitQueue(clock: clock)
@@ -343,6 +353,33 @@ where C.Duration == Duration {
     }
   }
 
+  /// The first lease of a call, when round robin's next credential is closed: what
+  /// ``lease(excluding:)`` hands out in that case, without its walk. `nil` otherwise, having
+  /// changed nothing (a closed breaker's permit has no side effect), so the caller asks
+  /// ``lease(excluding:)``, which decides the rest as before.
+  ///
+  /// Inlined into the caller so it specialises: one load of the cursor, one of the breaker's
+  /// word, one short locked read of the value (values can be replaced at any time).
+  @inlinable
+  func leaseAtCursor() -> CredentialLease<Credential, C>? {
+    guard isRoundRobin else { return nil }
+    let count = members.count
+    let index = count == 1 ? 0 : cursor.load(ordering: .relaxed) % count
+    let member = members[index]
+    guard let permit = member.breaker.permitIfClosed() else { return nil }
+    if count > 1 { cursor.store((index + 1) % count, ordering: .relaxed) }
+    let credential: Credential
+    var refreshFirst = false
+    if let refresher = member.refresher {
+      (credential, refreshFirst) = refresher.currentForUse()
+    } else {
+      credential = state.withLock { $0.values[index] }
+    }
+    return CredentialLease(
+      index: index, id: member.id, credential: credential, breaker: member.breaker,
+      permit: permit, refreshFirst: refreshFirst)
+  }
+
   /// Picks a credential whose breaker admits a call now, skipping `excluded` ids.
   func lease(excluding excluded: Set<CredentialID> = []) -> PoolDecision<Credential, C> {
     var earliest: C.Instant?
@@ -350,7 +387,7 @@ where C.Duration == Duration {
     let count = members.count
     // Round robin walks from the cursor without building an order: no allocation per lease.
     let order = selection == .leastRecentlyFailed ? leastRecentlyFailedOrder() : nil
-    let start = order == nil ? state.withLock { $0.cursor } % count : 0
+    let start = order == nil ? cursor.load(ordering: .relaxed) % count : 0
     for step in 0..<count {
       let index = order?[step] ?? (start + step) % count
       let member = members[index]
@@ -367,7 +404,7 @@ where C.Duration == Duration {
       }
       do {
         let permit = try member.breaker.acquire()
-        state.withLock { $0.cursor = (index + 1) % members.count }
+        cursor.store((index + 1) % count, ordering: .relaxed)
         let (credential, refreshFirst) = current(index)
         return .leased(
           CredentialLease(
@@ -505,7 +542,7 @@ where C.Duration == Duration {
   private func leastRecentlyFailedOrder() -> [Int] {
     let count = members.count
     return state.withLock { state in
-      let start = state.cursor % count
+      let start = cursor.load(ordering: .relaxed) % count
       let failures = state.lastFailure
       return (0..<count).map { (start + $0) % count }.enumerated().sorted { lhs, rhs in
         switch (failures[lhs.element], failures[rhs.element]) {

@@ -143,6 +143,7 @@ where C.Duration == Duration {
 
   /// The credential to send now, and whether it must be refreshed first. Reads the clock only
   /// when an expiry is known.
+  @usableFromInline
   func currentForUse() -> (credential: Credential, refreshFirst: Bool) {
     let (credential, refreshAt) = state.withLock { ($0.standing.current, $0.standing.refreshAt) }
     guard let refreshAt else { return (credential, false) }

@@ -74,7 +74,7 @@ public final class RetryBudget: Sendable {
 
   /// The configuration the bucket was created with.
   public let configuration: Configuration
-  private let balance: Atomic<Int>
+  @usableFromInline let balance: Atomic<Int>
 
   /// Creates a full bucket.
   public init(_ configuration: Configuration = .standard) {
@@ -103,11 +103,14 @@ public final class RetryBudget: Sendable {
 
   /// Records a successful call: refunds the cost of `withdrawal` if the success came on a paid
   /// retry, otherwise ``Configuration/successRefund``. The balance never exceeds the capacity.
+  @inlinable
   public func recordSuccess(after withdrawal: Withdrawal? = nil) {
     deposit(withdrawal?.cost ?? configuration.successRefund)
   }
 
-  private func deposit(_ amount: Int) {
+  // Inlinable so a success with a full bucket (the usual case) is one load in the caller.
+  @inlinable
+  func deposit(_ amount: Int) {
     guard amount > 0 else { return }
     let capacity = configuration.capacity
     var current = balance.load(ordering: .relaxed)

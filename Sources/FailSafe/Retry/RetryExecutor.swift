@@ -46,6 +46,8 @@ where C.Duration == Duration {
   /// The retry budget shared by every call, or `nil` for none.
   public let budget: RetryBudget?
   private let random: SanitizerVisibleMutex<BackoffRandomSource>
+  /// Neither a deadline nor an attempt timeout is set: the first attempt needs no clock.
+  @usableFromInline let hasNoTimeLimits: Bool
 
   /// Creates an executor.
   ///
@@ -69,6 +71,7 @@ where C.Duration == Duration {
     self.configuration = configuration
     self.budget = budget
     self.random = SanitizerVisibleMutex(random)
+    self.hasNoTimeLimits = configuration.deadline == nil && configuration.attemptTimeout == nil
   }
 
   /// The clock all waits use: the pool's.
@@ -82,11 +85,47 @@ where C.Duration == Duration {
   ///
   /// - Returns: the first successful result.
   /// - Throws: ``RetryFailure`` saying why it stopped, with the first and the last failure.
+  @inlinable
   public func run<T: Sendable>(
     _ operation: @escaping @Sendable (Credential) async throws -> T
   ) async throws(Failure) -> T {
+    // The success path, inlined so it specialises in the caller: with no deadline and no
+    // attempt timeout, the first attempt needs no clock, no per-call state and no lock but the
+    // value's. Anything else (cancelled, no closed credential at the cursor, a refresh due, a
+    // failed attempt) goes on in `runRetrying`, out of line, which does what the loop did.
+    guard hasNoTimeLimits, !Task.isCancelled, let lease = pool.leaseAtCursor() else {
+      return try await runRetrying(operation, pending: nil, firstFailure: nil)
+    }
+    guard !lease.refreshFirst else {
+      return try await runRetrying(operation, pending: lease, firstFailure: nil)
+    }
+    let value: T
+    do {
+      value = try await operation(lease.credential)
+    } catch {
+      return try await runRetrying(operation, pending: nil, firstFailure: (lease, error))
+    }
+    lease.breaker.recordSuccess(lease.permit)
+    budget?.recordSuccess(after: nil)
+    return value
+  }
+
+  /// The whole of a call but its success path: leases, waits, refreshes, attempts with time
+  /// limits, failures and their decisions. Starts with `pending`, a lease to use first, or
+  /// after `firstFailure`, the first attempt that `run` made and that threw.
+  @usableFromInline
+  func runRetrying<T: Sendable>(
+    _ operation: @escaping @Sendable (Credential) async throws -> T,
+    pending first: CredentialLease<Credential, C>?,
+    firstFailure: (lease: CredentialLease<Credential, C>, error: any Error)?
+  ) async throws(Failure) -> T {
     var call = RetryCall<C>(start: clock.now, configuration: configuration)
-    var pending: CredentialLease<Credential, C>?
+    var pending = first
+    if let firstFailure {
+      call.attempts = 1
+      let failed: FailedAttempt = failedAttempt(of: firstFailure.error)
+      pending = try await afterFailed(failed, on: firstFailure.lease, call: &call)
+    }
     while true {
       let early: RetryStopReason<C.Instant>? =
         Task.isCancelled ? .cancelled : call.isPastDeadline(clock.now) ? .deadlineExceeded : nil
@@ -139,25 +178,35 @@ where C.Duration == Duration {
       }
 
       call.attempts += 1
-      let outcome = await attempt(operation, with: lease.credential, call: call)
-      switch outcome {
+      switch await attempt(operation, with: lease.credential, call: call) {
       case .success(let value):
         lease.breaker.recordSuccess(lease.permit)
         budget?.recordSuccess(after: call.withdrawal)
         return value
-      case .cancelled:
-        lease.breaker.recordCancellation(lease.permit)
-        throw call.stop(.cancelled)
-      case .deadlineReached(let classification):
-        // Cut short by our own deadline: says nothing about the credential.
-        lease.breaker.recordCancellation(lease.permit)
-        call.record(classification, error: nil, on: lease.id)
-        throw call.stop(.deadlineExceeded)
-      case .failed(let classification, let error):
-        call.record(classification, error: error, on: lease.id)
-        pool.noteFailure(of: lease)
-        pending = try await decide(after: classification, on: lease, call: &call)
+      case .failed(let failed):
+        pending = try await afterFailed(failed, on: lease, call: &call)
       }
+    }
+  }
+
+  /// Reports a failed attempt and decides what comes next: a lease to use at once, `nil` to ask
+  /// the pool again, or a stop.
+  private func afterFailed(
+    _ failed: FailedAttempt, on lease: CredentialLease<Credential, C>, call: inout RetryCall<C>
+  ) async throws(Failure) -> CredentialLease<Credential, C>? {
+    switch failed {
+    case .cancelled:
+      lease.breaker.recordCancellation(lease.permit)
+      throw call.stop(.cancelled)
+    case .deadlineReached(let classification):
+      // Cut short by our own deadline: says nothing about the credential.
+      lease.breaker.recordCancellation(lease.permit)
+      call.record(classification, error: nil, on: lease.id)
+      throw call.stop(.deadlineExceeded)
+    case .failed(let classification, let error):
+      call.record(classification, error: error, on: lease.id)
+      pool.noteFailure(of: lease)
+      return try await decide(after: classification, on: lease, call: &call)
     }
   }
 
@@ -286,7 +335,7 @@ where C.Duration == Duration {
       do {
         return .success(try await operation(credential))
       } catch {
-        return outcome(of: error)
+        return .failed(failedAttempt(of: error))
       }
     }
     let clock = self.clock
@@ -313,14 +362,15 @@ where C.Duration == Duration {
     }
     switch raced {
     case .finished(.success(let value)): return .success(value)
-    case .finished(.failure(let error)): return outcome(of: error)
+    case .finished(.failure(let error)): return .failed(failedAttempt(of: error))
     case .timedOut:
-      if Task.isCancelled { return .cancelled }
-      return limitIsDeadline ? .deadlineReached(timedOut) : .failed(timedOut, error: nil)
+      if Task.isCancelled { return .failed(.cancelled) }
+      return .failed(limitIsDeadline ? .deadlineReached(timedOut) : .failed(timedOut, error: nil))
     }
   }
 
-  private func outcome<T>(of error: any Error) -> AttemptOutcome<T> {
+  /// What an attempt that threw `error` means: cancelled, or a classified failure.
+  private func failedAttempt(of error: any Error) -> FailedAttempt {
     if Task.isCancelled || error is CancellationError { return .cancelled }
     let classification = classifier.classify(thrown: error)
     if classification.reason == .cancelled { return .cancelled }
@@ -331,6 +381,11 @@ where C.Duration == Duration {
 /// How one attempt ended.
 private enum AttemptOutcome<T> {
   case success(T)
+  case failed(FailedAttempt)
+}
+
+/// How one attempt ended when it did not succeed.
+private enum FailedAttempt {
   case failed(Classification, error: (any Error)?)
   case deadlineReached(Classification)
   case cancelled

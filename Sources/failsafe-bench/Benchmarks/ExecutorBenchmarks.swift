@@ -4,20 +4,51 @@ import FailSafe
 /// pass its breaker, run the operation, report success, return.
 enum ExecutorBenchmarks {
   /// The executor benchmarks.
-  static let all: [Benchmark] = [successPath]
+  static let all: [Benchmark] = [successPath, successPathPool3, successPathLetClosure, breakerRun]
 
-  /// `RetryExecutor.run` with one credential whose operation succeeds on the first attempt.
+  /// `RetryExecutor.run` with one credential whose operation succeeds on the first attempt, the
+  /// operation written as a user writes it: a closure literal at the call site.
   static let successPath = Benchmark(
     name: "executor.successPath",
     summary: "RetryExecutor.run succeeding at once (one credential, default configuration)",
     measurement: .timePerOperation {
-      guard
-        let pool = try? ClockedCredentialPool(
-          [(id: "bench-key", credential: "key")], registry: BreakerRegistry())
-      else { preconditionFailure("a pool of one credential with a unique id is always valid") }
-      let executor = ClockedRetryExecutor(pool: pool, classifier: ProviderErrorClassifier())
-      // Made once, outside the loop: a closure capturing the loop index would allocate a
-      // context per call and charge the benchmark's own allocation to the executor.
+      let executor = makeExecutor(credentials: 1)
+      return { n in
+        for _ in 0..<n {
+          do {
+            blackHole(try await executor.run { key in protectedOperation(key.utf8.count) })
+          } catch {
+            blackHole(error)
+          }
+        }
+      }
+    })
+
+  /// `successPath` on a pool of three credentials taken in turn (round robin).
+  static let successPathPool3 = Benchmark(
+    name: "executor.successPathPool3",
+    summary: "successPath on three credentials, round robin",
+    measurement: .timePerOperation {
+      let executor = makeExecutor(credentials: 3)
+      return { n in
+        for _ in 0..<n {
+          do {
+            blackHole(try await executor.run { key in protectedOperation(key.utf8.count) })
+          } catch {
+            blackHole(error)
+          }
+        }
+      }
+    })
+
+  /// `successPath` with the operation stored in a `let` first: passing it to the generic `run`
+  /// builds a reabstraction thunk, one allocation per call that belongs to the harness, not to
+  /// FailSafe. Reported apart so that artefact is not charged to the executor.
+  static let successPathLetClosure = Benchmark(
+    name: "executor.successPathLetClosure",
+    summary: "successPath with the operation in a let (adds a reabstraction thunk)",
+    measurement: .timePerOperation {
+      let executor = makeExecutor(credentials: 1)
       let operation: @Sendable (String) async throws -> Int = { key in
         protectedOperation(key.utf8.count)
       }
@@ -31,4 +62,31 @@ enum ExecutorBenchmarks {
         }
       }
     })
+
+  /// `CircuitBreaker.run(classifier:_:)`, the async closure API, on a closed breaker.
+  static let breakerRun = Benchmark(
+    name: "breaker.run",
+    summary: "CircuitBreaker.run(classifier:) succeeding on a closed breaker",
+    measurement: .timePerOperation {
+      let breaker = CircuitBreaker(credential: "bench-run")
+      let classifier = ProviderErrorClassifier()
+      return { n in
+        for i in 0..<n {
+          do {
+            blackHole(try await breaker.run(classifier: classifier) { protectedOperation(i) })
+          } catch {
+            blackHole(error)
+          }
+        }
+      }
+    })
+
+  /// An executor with the default configuration over `credentials` credentials.
+  private static func makeExecutor(credentials: Int) -> RetryExecutor<String> {
+    let list = (0..<credentials).map { (id: CredentialID("bench-key-\($0)"), credential: "key") }
+    guard let pool = try? CredentialPool(list) else {
+      preconditionFailure("a non-empty pool with unique ids is always valid")
+    }
+    return RetryExecutor(pool: pool, classifier: ProviderErrorClassifier())
+  }
 }
