@@ -99,7 +99,7 @@ enum StateDocumentReader {
           guard $0.key == PersistedCredentialState.CodingKeys.status.rawValue,
             case .string(let name) = $0.value
           else { return false }
-          return PersistedBreakerStatus(rawValue: name) != nil
+          return BreakerState(rawValue: name) != nil
         }
       }
       guard namesItself, hasKnownState else { return value }

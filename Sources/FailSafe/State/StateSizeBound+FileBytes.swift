@@ -38,7 +38,7 @@ private struct StateFileLayout: Sendable {
   static let shared = StateFileLayout()
 
   private init() {
-    let longestStatus = PersistedBreakerStatus.allCases.max {
+    let longestStatus = BreakerState.allCases.max {
       $0.rawValue.utf8.count < $1.rawValue.utf8.count
     }!
     let longestDisposition = Disposition.allCases.max {

@@ -97,8 +97,8 @@ struct StateFileByteBoundTests {
         lastOperatorAction: OperatorAction(kind: OperatorActionKind(rawValue: heavy), at: F.at(4)))
       entry.consecutiveFailures = Int.min
       entry.streak = Int.max
-      entry.counters = PersistedCounters(
-        failures: .max, rejections: .max, trips: .max, probes: .max)
+      entry.counters = BreakerCounters(
+        rejections: .max, failures: .max, trips: .max, probes: .max)
       entry.firstError?.repeats = Int.min
       document.credentials[id] = entry
     }
