@@ -182,22 +182,24 @@ struct JSONFieldScanner {
     }
   }
 
-  /// Whether the string value in `bytes[start..<end]` starts (after whitespace) with `{` or `[`.
+  /// Whether the string value in `bytes[start..<end]`, decoded, starts (after whitespace) with
+  /// `{` or `[`. Escapes are read by ``JSONStringDecoder/escape(_:at:end:)``, the decoder's own
+  /// step, so this agrees with what ``scanEmbeddedJSON(_:at:nesting:)`` sees once decoded.
   private static func startsLikeJSON(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool
   {
     var index = start
     while index < end {
-      let byte = bytes[index]
-      if BodyScanner.isWhitespace(byte) {
-        index += 1
-      } else if byte == UInt8(ascii: "\\"), index + 1 < end,
-        bytes[index + 1] == UInt8(ascii: "n") || bytes[index + 1] == UInt8(ascii: "t")
-          || bytes[index + 1] == UInt8(ascii: "r")
-      {
-        index += 2
-      } else {
+      var byte = bytes[index]
+      var next = index + 1
+      if byte == UInt8(ascii: "\\"), index + 1 < end {
+        let (decoded, after) = JSONStringDecoder.escape(bytes, at: index, end: end)
+        guard case .byte(let escaped) = decoded else { return false }
+        (byte, next) = (escaped, after)
+      }
+      if !BodyScanner.isWhitespace(byte) {
         return byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[")
       }
+      index = next
     }
     return false
   }

@@ -17,30 +17,55 @@ enum JSONStringDecoder {
         index += 1
         continue
       }
-      let escape = bytes[index + 1]
-      index += 2
-      switch escape {
-      case UInt8(ascii: "n"): output.append(0x0A)
-      case UInt8(ascii: "t"): output.append(0x09)
-      case UInt8(ascii: "r"): output.append(0x0D)
-      case UInt8(ascii: "b"): output.append(0x08)
-      case UInt8(ascii: "f"): output.append(0x0C)
-      case UInt8(ascii: "u"):
-        var scalar = hexValue(bytes, at: index, end: end)
-        if scalar != nil { index += 4 }
-        if let high = scalar, (0xD800..<0xDC00).contains(high), index + 1 < end,
-          bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
-          let low = hexValue(bytes, at: index + 2, end: end), (0xDC00..<0xE000).contains(low)
-        {
-          scalar = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-          index += 6
-        }
-        let unicode = scalar.flatMap(Unicode.Scalar.init) ?? "\u{FFFD}"
-        output.append(contentsOf: String(Character(unicode)).utf8)
-      default: output.append(escape)
+      let (decoded, next) = escape(bytes, at: index, end: end)
+      index = next
+      switch decoded {
+      case .byte(let byte): output.append(byte)
+      case .scalar(let scalar): output.append(contentsOf: String(Character(scalar)).utf8)
       }
     }
     return output
+  }
+
+  /// What one escape stands for.
+  enum Decoded {
+    /// One byte, as it is.
+    case byte(UInt8)
+    /// A character from `\u`, to be encoded as UTF-8.
+    case scalar(Unicode.Scalar)
+  }
+
+  /// The character the escape at `bytes[index]` (a backslash, with at least one byte after it
+  /// before `end`) stands for, and the index after the escape: the one place the classifier
+  /// decodes an escape. An unknown escape stands for the byte after the backslash; a broken
+  /// `\u` or a lone surrogate for U+FFFD.
+  static func escape(_ bytes: UnsafeRawBufferPointer, at index: Int, end: Int)
+    -> (Decoded, next: Int)
+  {
+    let escape = bytes[index + 1]
+    var next = index + 2
+    switch escape {
+    case UInt8(ascii: "n"): return (.byte(0x0A), next)
+    case UInt8(ascii: "t"): return (.byte(0x09), next)
+    case UInt8(ascii: "r"): return (.byte(0x0D), next)
+    case UInt8(ascii: "b"): return (.byte(0x08), next)
+    case UInt8(ascii: "f"): return (.byte(0x0C), next)
+    case UInt8(ascii: "u"):
+      var scalar = hexValue(bytes, at: next, end: end)
+      if scalar != nil { next += 4 }
+      if let high = scalar, (0xD800..<0xDC00).contains(high), next + 1 < end,
+        bytes[next] == UInt8(ascii: "\\"), bytes[next + 1] == UInt8(ascii: "u"),
+        let low = hexValue(bytes, at: next + 2, end: end), (0xDC00..<0xE000).contains(low)
+      {
+        scalar = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+        next += 6
+      }
+      return (.scalar(scalar.flatMap(Unicode.Scalar.init) ?? "\u{FFFD}"), next)
+    default:
+      // Any other byte stands for itself, as a byte (0x80 up included: the caller repairs
+      // invalid UTF-8).
+      return (.byte(escape), next)
+    }
   }
 
   private static func hexValue(_ bytes: UnsafeRawBufferPointer, at start: Int, end: Int) -> UInt32?
