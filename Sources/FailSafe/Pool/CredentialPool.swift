@@ -569,8 +569,8 @@ extension ClockedCredentialPool where C == CoarseMonotonicClock {
     sourcing: CredentialSourcing<Credential>? = nil
   ) throws(CredentialPoolError) {
     try self.init(
-      credentials, registry: BreakerRegistry(), selection: selection, refreshing: refreshing,
-      sourcing: sourcing)
+      credentials.map { (id: $0.key, credential: $0.value) }, selection: selection,
+      refreshing: refreshing, sourcing: sourcing)
   }
 
   /// Creates a pool on the default clock with a registry of its own, from ids and values in
