@@ -56,6 +56,7 @@ public final class ManualClock: Clock, Sendable {
   }
 
   private struct SleeperCountWaiter {
+    let id: UInt64
     let count: Int
     let continuation: CheckedContinuation<Void, Never>
   }
@@ -66,6 +67,7 @@ public final class ManualClock: Clock, Sendable {
     /// Sorted by (deadline, id), so the next to wake is always first.
     var sleepers: [Sleeper] = []
     var sleeperCountWaiters: [SleeperCountWaiter] = []
+    var nextWaiterID: UInt64 = 0
     /// Bumped whenever a sleep starts or ends; `advance` uses it to tell when things go quiet.
     var activity: UInt64 = 0
 
@@ -179,19 +181,37 @@ public final class ManualClock: Clock, Sendable {
     await settle()
   }
 
-  /// Suspends until at least `count` tasks are asleep on this clock.
+  /// Suspends until at least `count` tasks are asleep on this clock, or until the calling task
+  /// is cancelled.
   ///
   /// This is the exact way for a test to know that the code under test has reached its next
   /// wait before it advances time. It never times out by itself: give the test a time limit.
+  /// When that limit cancels the test, the wait returns, so the test ends instead of hanging
+  /// the whole run.
   public func waitForSleepers(count: Int) async {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-      let ready = state.withLock { state -> Bool in
-        if state.sleepers.count >= count { return true }
-        state.sleeperCountWaiters.append(
-          SleeperCountWaiter(count: count, continuation: continuation))
-        return false
+    let id = state.withLock { state -> UInt64 in
+      state.nextWaiterID &+= 1
+      return state.nextWaiterID
+    }
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let ready = state.withLock { state -> Bool in
+          // Checked under the lock: a cancellation handler that already ran found no waiter.
+          if state.sleepers.count >= count || Task.isCancelled { return true }
+          state.sleeperCountWaiters.append(
+            SleeperCountWaiter(id: id, count: count, continuation: continuation))
+          return false
+        }
+        if ready { continuation.resume() }
       }
-      if ready { continuation.resume() }
+    } onCancel: {
+      let cancelled = state.withLock { state -> SleeperCountWaiter? in
+        guard let index = state.sleeperCountWaiters.firstIndex(where: { $0.id == id }) else {
+          return nil
+        }
+        return state.sleeperCountWaiters.remove(at: index)
+      }
+      cancelled?.continuation.resume()
     }
   }
 

@@ -1,9 +1,10 @@
 import FailSafe
 import FailSafeCommands
+import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("failsafe classify", .timeLimit(.minutes(1)))
+@Suite("failsafe classify", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct ClassifyCommandTests {
   func run(_ arguments: [String], input: [String] = []) async -> (Int32, CapturedCommandIO) {
     let capture = CapturedCommandIO(inputLines: input)

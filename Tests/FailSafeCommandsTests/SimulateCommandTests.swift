@@ -4,7 +4,7 @@ import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("failsafe simulate", .timeLimit(.minutes(SanitizerDetection.incidentReplayMinutes)))
+@Suite("failsafe simulate", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct SimulateCommandTests {
   @Test func jsonHasOneObjectPerScenarioWithStableNames() async throws {
     let capture = CapturedCommandIO()

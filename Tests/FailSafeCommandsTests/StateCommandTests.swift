@@ -1,9 +1,10 @@
 import FailSafe
 import FailSafeCommands
+import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("failsafe state", .timeLimit(.minutes(1)))
+@Suite("failsafe state", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct StateCommandTests {
   static let epoch = Date(timeIntervalSince1970: 1_795_449_600)
   let command = StateCommand(wallClock: .fixed(StateCommandTests.epoch.addingTimeInterval(100)))

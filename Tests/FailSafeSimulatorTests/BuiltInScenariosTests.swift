@@ -3,7 +3,7 @@ import FailSafeSimulator
 import FailSafeTesting
 import Testing
 
-@Suite("Built-in scenarios", .timeLimit(.minutes(SanitizerDetection.incidentReplayMinutes)))
+@Suite("Built-in scenarios", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(3))))
 struct BuiltInScenariosTests {
   private let runner = SimulationRunner(classifier: ProviderErrorClassifier())
 

@@ -2,7 +2,7 @@ import FailSafeSimulator
 import FailSafeTesting
 import Testing
 
-@Suite("JobQueue", .timeLimit(.minutes(1)))
+@Suite("JobQueue", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct JobQueueTests {
   @Test func jobsAreTakenInArrivalOrderUpToTheDeadline() throws {
     let queue = JobQueue(arrivals: [.seconds(20), .seconds(0), .seconds(10)])

@@ -3,7 +3,7 @@ import FailSafeSimulator
 import FailSafeTesting
 import Testing
 
-@Suite("ScriptedUpstream", .timeLimit(.minutes(1)))
+@Suite("ScriptedUpstream", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct ScriptedUpstreamTests {
   @Test func rulesAnswerInsideTheirWindowInTurnAndSuccessOutside() async throws {
     let clock = ManualClock()
@@ -36,7 +36,7 @@ struct ScriptedUpstreamTests {
     await clock.waitForSleepers(count: 1)
     #expect(upstream.requestCount == 1)
     await clock.advance(by: .seconds(2))
-    let answer = try await task.value
+    let answer = try await task.valueCancellingWithCaller
     #expect(answer.response.isSuccess)
     let request = try #require(upstream.requests.first)
     #expect(request.sentAt == .zero)

@@ -2,7 +2,7 @@ import FailSafeSimulator
 import FailSafeTesting
 import Testing
 
-@Suite("SimulationRandom", .timeLimit(.minutes(1)))
+@Suite("SimulationRandom", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct SimulationRandomTests {
   @Test func theSameSeedAndStreamDrawTheSameSequence() {
     var first = SimulationRandom(seed: 7, stream: 3)

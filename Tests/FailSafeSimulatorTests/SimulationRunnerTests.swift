@@ -13,7 +13,7 @@ private struct DroppingWorker: SimulatedWorker {
   }
 }
 
-@Suite("SimulationRunner", .timeLimit(.minutes(SanitizerDetection.incidentReplayMinutes)))
+@Suite("SimulationRunner", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct SimulationRunnerTests {
   private let hour = Duration.seconds(3_600)
 

@@ -7,7 +7,7 @@ import Testing
   import FoundationXML
 #endif
 
-@Suite("TimelineSVG", .timeLimit(.minutes(SanitizerDetection.incidentReplayMinutes)))
+@Suite("TimelineSVG", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct TimelineSVGTests {
   @Test func drawsAWellFormedDocumentWithBothRunsAndEscapedText() async throws {
     let hour = Duration.seconds(3_600)

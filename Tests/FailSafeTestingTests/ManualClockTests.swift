@@ -1,7 +1,7 @@
 import FailSafeTesting
 import Testing
 
-@Suite("ManualClock", .timeLimit(.minutes(1)))
+@Suite("ManualClock", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct ManualClockTests {
   @Test func startsAtTheGivenInstantAndOnlyMovesWhenAdvanced() async {
     let clock = ManualClock(startingAt: .init(offset: .seconds(100)))
@@ -26,7 +26,7 @@ struct ManualClockTests {
     #expect(!woke.value)
     #expect(clock.sleeperCount == 1)
     await clock.advance(by: .seconds(1))
-    try await task.value
+    try await task.valueCancellingWithCaller
     #expect(woke.value)
     #expect(clock.sleeperCount == 0)
   }
@@ -73,7 +73,7 @@ struct ManualClockTests {
     }
     await clock.waitForSleepers(count: 1)
     await clock.advance(by: .seconds(40))
-    try await task.value
+    try await task.valueCancellingWithCaller
     #expect(wakeInstants.value == [10, 20, 30, 40].map { Duration.seconds($0) })
   }
 
@@ -82,7 +82,7 @@ struct ManualClockTests {
     let task = Task { try await clock.sleep(for: .seconds(3_600)) }
     await clock.waitForSleepers(count: 1)
     task.cancel()
-    await #expect(throws: CancellationError.self) { try await task.value }
+    await #expect(throws: CancellationError.self) { try await task.valueCancellingWithCaller }
     #expect(clock.sleeperCount == 0)
     #expect(clock.now == .zero)
   }
@@ -93,7 +93,7 @@ struct ManualClockTests {
       withUnsafeCurrentTask { $0?.cancel() }
       try await clock.sleep(for: .seconds(1))
     }
-    await #expect(throws: CancellationError.self) { try await task.value }
+    await #expect(throws: CancellationError.self) { try await task.valueCancellingWithCaller }
     #expect(clock.sleeperCount == 0)
   }
 
@@ -142,7 +142,47 @@ struct ManualClockTests {
     await clock.waitForSleepers(count: 1)
     #expect(clock.nextDeadline == .init(offset: .seconds(1)))
     await clock.advance(by: .seconds(1))
-    await task.value
+    await task.valueCancellingWithCaller
+  }
+
+  @Test func aCancelledWaitForSleepersReturnsAndLeavesNoWaiterBehind() async {
+    let clock = ManualClock()
+    // Cancelled before or after it registers: either way it returns, and reports cancellation.
+    let waiter = Task { () -> Bool in
+      await clock.waitForSleepers(count: 1)
+      return Task.isCancelled
+    }
+    waiter.cancel()
+    #expect(await waiter.value)
+    let alreadyCancelled = Task { () -> Bool in
+      withUnsafeCurrentTask { $0?.cancel() }
+      await clock.waitForSleepers(count: 5)
+      return Task.isCancelled
+    }
+    #expect(await alreadyCancelled.value)
+    // The clock still works for the next wait.
+    let sleeper = Task { try? await clock.sleep(for: .seconds(1)) }
+    await clock.waitForSleepers(count: 1)
+    await clock.advance(by: .seconds(1))
+    await sleeper.valueCancellingWithCaller
+    #expect(clock.sleeperCount == 0)
+  }
+
+  @Test func awaitingATasksValueThisWayCancelsItWithTheCaller() async {
+    let clock = ManualClock()
+    let sleeper = Task { () -> Bool in
+      do {
+        try await clock.sleep(for: .seconds(60))
+        return false
+      } catch {
+        return error is CancellationError
+      }
+    }
+    let caller = Task { await sleeper.valueCancellingWithCaller }
+    await clock.waitForSleepers(count: 1)
+    caller.cancel()
+    // Nobody advances the clock: only the passed-on cancellation ends the sleep.
+    #expect(await caller.value)
   }
 
   @Test func instantArithmetic() {

@@ -85,14 +85,16 @@ private func runDrivenBacklog(
     }
   }
   await drive(clock, pool: executor.pool, running: running) { finished.value == jobs }
-  return await backlog.value
+  return await backlog.valueCancellingWithCaller
 }
 
 private func describe(_ error: any Error) -> String {
   (error as? RetryFailure<ManualClock.Instant>).map { "\($0.reason)" } ?? "\(error)"
 }
 
-@Suite("Acceptance scenarios on the manual clock Concurrency", .timeLimit(.minutes(1)))
+@Suite(
+  "Acceptance scenarios on the manual clock Concurrency",
+  .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct ManualClockScenarioConcurrencyTests {
   /// 1,000 jobs, 13 workers, one key revoked at t = 10.5 s (Gemini's 400 API_KEY_INVALID).
   @Test func backlogOnADeadKey() async throws {
@@ -123,7 +125,7 @@ struct ManualClockScenarioConcurrencyTests {
       await clock.waitForSleepers(count: 13)
       await clock.advance(by: .seconds(1))
     }
-    let results = await backlog.value
+    let results = await backlog.valueCancellingWithCaller
 
     #expect(results.count == 1_000)
     let succeeded = results.values.filter { if case .succeeded = $0 { true } else { false } }
@@ -164,7 +166,7 @@ struct ManualClockScenarioConcurrencyTests {
     }
     await clock.waitForSleepers(count: 13)
     await clock.advance(by: .seconds(1))
-    let results = await backlog.value
+    let results = await backlog.valueCancellingWithCaller
     #expect(results.count == 1_000)
     #expect(results.values.allSatisfy { $0 == .failed("credentialDead") })
     #expect(provider.requests.count == 13)

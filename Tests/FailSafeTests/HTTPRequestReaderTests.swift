@@ -1,7 +1,8 @@
+import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("HTTPRequestReader", .timeLimit(.minutes(1)))
+@Suite("HTTPRequestReader", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct HTTPRequestReaderTests {
   private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 

@@ -53,7 +53,7 @@ private func makeCoordinator(
   ) { try await refresher.refresh($0) }
 }
 
-@Suite("RefreshCoordinator", .timeLimit(.minutes(1)))
+@Suite("RefreshCoordinator", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct RefreshCoordinatorTests {
   @Test func aRefreshReplacesTheCredentialAndLateCallersReuseIt() async throws {
     let clock = ManualClock()
@@ -81,7 +81,7 @@ struct RefreshCoordinatorTests {
       wakeTimes.append(deadline.offset)
       await clock.advance(to: deadline)
     }
-    #expect(try await caller.value == .refreshed("new"))
+    #expect(try await caller.valueCancellingWithCaller == .refreshed("new"))
     // 1 s, 2 s, capped at 3 s, then 3 s again (the provider's 2 s is shorter than the backoff).
     #expect(wakeTimes == [.seconds(1), .seconds(3), .seconds(6), .seconds(9)])
     #expect(coordinator.refresherCallCount == 5)
@@ -103,7 +103,7 @@ struct RefreshCoordinatorTests {
     let caller = Task { try await coordinator.refresh(replacing: "old") }
     await clock.waitForSleepers(count: 1)
     await clock.advance(by: .seconds(10))
-    let outcome = try await caller.value
+    let outcome = try await caller.valueCancellingWithCaller
     guard case .unavailable(let until, let classification) = outcome else {
       Issue.record("expected unavailable, got \(outcome)")
       return
@@ -122,7 +122,7 @@ struct RefreshCoordinatorTests {
     await clock.waitForSleepers(count: 1)
     #expect(clock.nextDeadline == ManualClock.Instant(offset: .seconds(70)))
     await clock.advance(by: .seconds(40))
-    #expect(try await next.value == .refreshed("new"))
+    #expect(try await next.valueCancellingWithCaller == .refreshed("new"))
   }
 
   @Test func aProviderWaitBeyondTheCapIsCutToTheCapAndReportedNotSlept() async throws {
@@ -208,10 +208,10 @@ struct RefreshCoordinatorTests {
     await clock.waitForSleepers(count: 1)
     while coordinator.waitingCallerCount < 2 && !Task.isCancelled { await Task.yield() }
     second.cancel()
-    await #expect(throws: CancellationError.self) { try await second.value }
+    await #expect(throws: CancellationError.self) { try await second.valueCancellingWithCaller }
     #expect(coordinator.waitingCallerCount == 1)
     await clock.advance(by: .seconds(1))
-    #expect(try await first.value == .refreshed("new"))
+    #expect(try await first.valueCancellingWithCaller == .refreshed("new"))
   }
 
   @Test func whenEveryCallerLeavesTheBackoffStopsAndNothingMoreIsCalled() async throws {
@@ -225,7 +225,7 @@ struct RefreshCoordinatorTests {
     let caller = Task { try await coordinator.refresh(replacing: "old") }
     await clock.waitForSleepers(count: 1)
     caller.cancel()
-    await #expect(throws: CancellationError.self) { try await caller.value }
+    await #expect(throws: CancellationError.self) { try await caller.valueCancellingWithCaller }
     while coordinator.isRefreshing && !Task.isCancelled { await Task.yield() }
     #expect(clock.sleeperCount == 0)
     #expect(coordinator.refresherCallCount == 1)
@@ -244,7 +244,7 @@ struct RefreshCoordinatorTests {
       withUnsafeCurrentTask { $0?.cancel() }
       return try await coordinator.refresh(replacing: "old")
     }
-    await #expect(throws: CancellationError.self) { try await caller.value }
+    await #expect(throws: CancellationError.self) { try await caller.valueCancellingWithCaller }
     #expect(coordinator.refresherCallCount == 0)
   }
 
@@ -256,7 +256,7 @@ struct RefreshCoordinatorTests {
     await clock.waitForSleepers(count: 1)
     coordinator.replace(with: "operator")
     await clock.advance(by: .seconds(1))
-    #expect(try await caller.value == .refreshed("operator"))
+    #expect(try await caller.valueCancellingWithCaller == .refreshed("operator"))
     #expect(coordinator.current == "operator")
   }
 
@@ -292,7 +292,8 @@ struct RefreshCoordinatorTests {
   }
 }
 
-@Suite("RefreshCoordinator Concurrency", .timeLimit(.minutes(1)))
+@Suite(
+  "RefreshCoordinator Concurrency", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct RefreshCoordinatorConcurrencyTests {
   @Test(arguments: 0..<10)
   func fiftyCallersOnOneExpiredTokenCauseExactlyOneRefresh(round: Int) async throws {

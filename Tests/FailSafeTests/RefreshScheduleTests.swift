@@ -33,7 +33,7 @@ private func unavailableUntil(_ outcome: Coordinator.Outcome) -> ManualClock.Ins
   return until
 }
 
-@Suite("Refresh schedule", .timeLimit(.minutes(1)))
+@Suite("Refresh schedule", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct RefreshScheduleTests {
   @Test func theStandardPolicyIsOneCallFiveMinutesDoublingToThirtyAndAThirtySecondMargin() {
     let policy = RefreshPolicy.standard
@@ -145,7 +145,7 @@ struct RefreshScheduleTests {
   }
 }
 
-@Suite("Refresh before expiry", .timeLimit(.minutes(1)))
+@Suite("Refresh before expiry", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct EarlyRefreshTests {
   /// A refresher issuing `token-1`, `token-2`... each valid for an hour; from the second call
   /// on, each call takes `duration` on the clock.

@@ -1,7 +1,8 @@
 import FailSafe
+import FailSafeTesting
 import Testing
 
-@Suite("RetryBudget", .timeLimit(.minutes(1)))
+@Suite("RetryBudget", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct RetryBudgetTests {
   @Test func startsFullAndRefusesRetriesOnceEmpty() throws {
     let budget = RetryBudget(
@@ -79,7 +80,7 @@ struct RetryBudgetTests {
   }
 }
 
-@Suite("RetryBudget Concurrency", .timeLimit(.minutes(1)))
+@Suite("RetryBudget Concurrency", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct RetryBudgetConcurrencyTests {
   @Test(arguments: 0..<5)
   func concurrentWithdrawalsGrantExactlyWhatTheBucketHolds(round: Int) async throws {

@@ -24,7 +24,7 @@ private func expectFailure<T>(
   of task: Task<T, any Error>, sourceLocation: SourceLocation = #_sourceLocation
 ) async -> Failure? {
   do {
-    _ = try await task.value
+    _ = try await task.valueCancellingWithCaller
     Issue.record("expected a RetryFailure", sourceLocation: sourceLocation)
   } catch let failure as Failure {
     return failure
@@ -34,7 +34,7 @@ private func expectFailure<T>(
   return nil
 }
 
-@Suite("RetryExecutor", .timeLimit(.minutes(1)))
+@Suite("RetryExecutor", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct RetryExecutorTests {
   @Test func aSuccessReturnsAtOnceAndRefundsTheBudget() async throws {
     let clock = ManualClock()
@@ -64,7 +64,7 @@ struct RetryExecutorTests {
     await clock.waitForSleepers(count: 1)
     #expect(clock.nextDeadline == .init(offset: .seconds(3)))
     await clock.advance(by: .seconds(2))
-    #expect(try await call.value == "done")
+    #expect(try await call.valueCancellingWithCaller == "done")
     #expect(log.count == 3)
   }
 
@@ -85,7 +85,7 @@ struct RetryExecutorTests {
     await clock.waitForSleepers(count: 1)
     #expect(clock.nextDeadline == .init(offset: .seconds(5)))  // the breaker's cooldown
     await clock.advance(to: .init(offset: .seconds(5)))
-    #expect(try await call.value == "done")
+    #expect(try await call.valueCancellingWithCaller == "done")
     #expect(log.count == 2)
   }
 
@@ -112,7 +112,7 @@ struct RetryExecutorTests {
     await clock.waitForSleepers(count: 1)
     #expect(clock.nextDeadline == .init(offset: .seconds(7)))
     await clock.advance(by: .seconds(7))
-    #expect(try await call.value == "done")
+    #expect(try await call.valueCancellingWithCaller == "done")
   }
 
   @Test func attemptsRunOutAndTheErrorKeepsTheFirstAndLastFailure() async throws {
@@ -276,7 +276,7 @@ struct RetryExecutorTests {
     await clock.waitForSleepers(count: 1)
     #expect(clock.nextDeadline == .init(offset: .seconds(25)))
     await clock.advance(by: .seconds(25))
-    #expect(try await call.value == "key-a")
+    #expect(try await call.valueCancellingWithCaller == "key-a")
   }
 
   @Test func aCredentialWaitEndsAtOnceWhenCancelled() async throws {
@@ -394,7 +394,7 @@ struct RetryExecutorTests {
     await clock.advance(by: .seconds(2))
     await clock.waitForSleepers(count: 1)  // the backoff
     await clock.advance(by: .seconds(1))
-    #expect(try await call.value == "fast")
+    #expect(try await call.valueCancellingWithCaller == "fast")
     #expect(log.count == 2)
   }
 
@@ -520,7 +520,7 @@ struct RetryExecutorTests {
     let first = Task { try await executor.run(operation) }
     await clock.waitForSleepers(count: 1)
     await clock.advance(by: .seconds(1))
-    #expect(try await first.value == "b")
+    #expect(try await first.valueCancellingWithCaller == "b")
     // "a" failed most recently, so the next calls prefer "c" then "b" before it.
     #expect(try await executor.run(operation) == "c")
     #expect(log.all == ["a", "b", "c"])
@@ -548,7 +548,7 @@ struct RetryExecutorTests {
   }
 }
 
-@Suite("RetryExecutor Concurrency", .timeLimit(.minutes(1)))
+@Suite("RetryExecutor Concurrency", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct RetryExecutorConcurrencyTests {
   @Test(arguments: 0..<5)
   func fiftyCallersOnAnExpiredTokenShareOneRefresh(round: Int) async throws {

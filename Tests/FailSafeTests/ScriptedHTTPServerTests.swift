@@ -1,4 +1,5 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
@@ -6,7 +7,8 @@ import Testing
   import FoundationNetworking
 #endif
 
-@Suite("ScriptedHTTPServer Concurrency", .timeLimit(.minutes(1)))
+@Suite(
+  "ScriptedHTTPServer Concurrency", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct ScriptedHTTPServerConcurrencyTests {
   @Test func urlSessionFetchesScriptedAnswersAndEveryRequestIsRecorded() async throws {
     let session = URLSession(configuration: .ephemeral)

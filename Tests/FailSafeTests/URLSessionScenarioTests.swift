@@ -1,4 +1,5 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
@@ -61,7 +62,9 @@ private func runJob(
   }
 }
 
-@Suite("Acceptance scenarios over URLSession Concurrency", .timeLimit(.minutes(1)))
+@Suite(
+  "Acceptance scenarios over URLSession Concurrency",
+  .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct URLSessionScenarioConcurrencyTests {
   private let transport = URLSessionTransport<String>.apiKeyHeader(
     "x-goog-api-key", session: makeSession())
@@ -147,7 +150,7 @@ struct URLSessionScenarioConcurrencyTests {
       await yieldUntil { pool.waitingCount == 13 }
       let sentWhileHeld = server.requests.count
       try folder.write("new-key\n", to: "gemini.key")
-      let results = await backlog.value
+      let results = await backlog.valueCancellingWithCaller
       #expect(sentWhileHeld <= 13)
       return (results, server.requests)
     }
@@ -232,7 +235,8 @@ struct URLSessionScenarioConcurrencyTests {
   }
 }
 
-@Suite("RetryExecutor over URLSession", .timeLimit(.minutes(1)))
+@Suite(
+  "RetryExecutor over URLSession", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct RetryExecutorURLSessionTests {
   @Test func dataForRequestRetriesNonSuccessAnswersAndReturnsTheFirst2xx() async throws {
     let executor = try makeRealTimeExecutor(keys: ["token"])

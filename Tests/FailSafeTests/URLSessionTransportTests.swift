@@ -1,4 +1,5 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
   import FoundationNetworking
 #endif
 
-@Suite("URLSessionTransport", .timeLimit(.minutes(1)))
+@Suite("URLSessionTransport", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct URLSessionTransportTests {
   private let stamp = Date(timeIntervalSince1970: 1_800_000_000)
 

@@ -1,7 +1,8 @@
 import FailSafe
+import FailSafeTesting
 import Testing
 
-@Suite("BackoffPolicy", .timeLimit(.minutes(1)))
+@Suite("BackoffPolicy", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct BackoffPolicyTests {
   let policy = BackoffPolicy(base: .seconds(1), maximum: .seconds(60), jitter: .none)
 

@@ -3,7 +3,7 @@ import FailSafeTesting
 import Synchronization
 import Testing
 
-@Suite("BreakerConcurrency", .timeLimit(.minutes(2)))
+@Suite("BreakerConcurrency", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(2))))
 struct BreakerConcurrencyTests {
   /// Thousands of tasks race for one half-open breaker: exactly one probe, every time.
   @Test func halfOpenAdmitsExactlyOneProbeUnderContention() async throws {

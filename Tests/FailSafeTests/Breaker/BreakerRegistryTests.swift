@@ -2,7 +2,7 @@ import FailSafe
 import FailSafeTesting
 import Testing
 
-@Suite("BreakerRegistry", .timeLimit(.minutes(1)))
+@Suite("BreakerRegistry", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct BreakerRegistryTests {
   @Test func createsOnFirstUseAndReturnsTheSameBreaker() {
     let registry = BreakerRegistry(policy: plainPolicy, clock: ManualClock())

@@ -3,7 +3,9 @@ import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("CircuitBreaker operator controls and snapshots", .timeLimit(.minutes(1)))
+@Suite(
+  "CircuitBreaker operator controls and snapshots",
+  .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct CircuitBreakerOperatorTests {
   @Test func forceOpenHoldsUntilForceClose() async throws {
     let recorder = EventRecorder()

@@ -5,7 +5,7 @@ import Testing
 /// A refusing state keeps the refusal its first rejection made and hands it to every later
 /// rejection (`BreakerMachine.repeatRefusal`). These tests check that the kept refusal never
 /// outlives what it states: the state, the reopen deadline and the first error.
-@Suite("Repeated rejections", .timeLimit(.minutes(1)))
+@Suite("Repeated rejections", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct CircuitBreakerRepeatedRejectionTests {
   @Test func repeatedRejectionsAgreeAndCountDownTheWait() async throws {
     let (breaker, clock) = makeBreaker()

@@ -5,7 +5,7 @@ import Testing
 /// The breaker keeps deadlines as offsets from the instant it was created at; these check that
 /// every instant it hands out converts back exactly, from a clock that did not start at zero,
 /// and across an episode record that was dropped and created again.
-@Suite("CircuitBreaker time origin", .timeLimit(.minutes(1)))
+@Suite("CircuitBreaker time origin", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct CircuitBreakerTimeOriginTests {
   @Test func instantsRoundTripFromALateOrigin() async throws {
     let clock = ManualClock(startingAt: ManualClock.Instant(offset: .seconds(1_000)))

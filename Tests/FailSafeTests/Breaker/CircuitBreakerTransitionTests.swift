@@ -2,7 +2,7 @@ import FailSafe
 import FailSafeTesting
 import Testing
 
-@Suite("CircuitBreaker transitions", .timeLimit(.minutes(1)))
+@Suite("CircuitBreaker transitions", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct CircuitBreakerTransitionTests {
   @Test func closedAdmitsAndSuccessKeepsItClosed() throws {
     let (breaker, _) = makeBreaker()

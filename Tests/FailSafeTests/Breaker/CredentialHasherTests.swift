@@ -1,7 +1,8 @@
 import FailSafe
+import FailSafeTesting
 import Testing
 
-@Suite("CredentialHasher", .timeLimit(.minutes(1)))
+@Suite("CredentialHasher", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct CredentialHasherTests {
   let hasher = CredentialHasher(seed: 0x1234_5678_9ABC_DEF0)
 

@@ -1,8 +1,9 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("CredentialID", .timeLimit(.minutes(1)))
+@Suite("CredentialID", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct CredentialIDTests {
   @Test func fingerprintIsStableDistinctAndHidesTheSecret() throws {
     let secret = "sk-live-0123456789abcdefSECRET"

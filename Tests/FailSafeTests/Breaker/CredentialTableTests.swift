@@ -2,7 +2,7 @@ import FailSafe
 import FailSafeTesting
 import Testing
 
-@Suite("CredentialTable", .timeLimit(.minutes(1)))
+@Suite("CredentialTable", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct CredentialTableTests {
   typealias Breaker = CircuitBreaker<ManualClock>
 

@@ -1,9 +1,10 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
 /// The helpers that let the classifier keep body text as ranges of the body instead of copies.
-@Suite("Body ranges", .timeLimit(.minutes(1)))
+@Suite("Body ranges", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct BodyRangeTests {
   func withBytes<Result>(_ text: String, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
     Array(text.utf8).withUnsafeBytes(body)

@@ -1,8 +1,9 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("Body shapes", .timeLimit(.minutes(1)))
+@Suite("Body shapes", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct BodyShapeTests {
   static let quota = #"{"error":{"type":"insufficient_quota","code":"insufficient_quota"}}"#
 

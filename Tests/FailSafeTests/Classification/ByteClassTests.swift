@@ -1,8 +1,9 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
-@Suite("Byte classes", .timeLimit(.minutes(1)))
+@Suite("Byte classes", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct ByteClassTests {
   /// The classes spelled out one by one, against which the packed table is checked.
   static func expectedClass(_ byte: UInt8) -> UInt8 {

@@ -1,8 +1,9 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
-@Suite("Byte marks", .timeLimit(.minutes(1)))
+@Suite("Byte marks", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct ByteMarksTests {
   @Test func marksExactlyTheBytesEqualToTheOneSought() {
     var generator = SeededGenerator(state: 0xB17E)

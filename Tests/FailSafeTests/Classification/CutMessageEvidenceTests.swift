@@ -1,10 +1,11 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
 /// Issue 19 #8: a message the body's 64 KiB inspection cut or a length cap ends inside a key
 /// kept the key's first bytes (`AIzaS`), too few for the redactor to know them.
-@Suite("evidence of a cut message", .timeLimit(.minutes(1)))
+@Suite("evidence of a cut message", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct CutMessageEvidenceTests {
   static let key = "AIzaSyD4kQ1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p"
   static let inspected = 65_536

@@ -1,8 +1,9 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
-@Suite("Evidence excerpts", .timeLimit(.minutes(1)))
+@Suite("Evidence excerpts", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct EvidenceExcerptTests {
   /// The excerpt built one byte at a time: whitespace runs collapse to one space, at most
   /// `limit` bytes, a word cut at the limit is finished (or dropped if it runs on), `...` if cut.

@@ -1,8 +1,9 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
-@Suite("Excerpt run breaks", .timeLimit(.minutes(1)))
+@Suite("Excerpt run breaks", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct ExcerptRunBreakTests {
   /// The marks by the definition, byte by byte.
   private static func reference(_ bytes: [UInt8]) -> UInt64 {

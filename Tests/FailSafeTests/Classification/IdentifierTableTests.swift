@@ -1,8 +1,9 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
-@Suite("Identifier table", .timeLimit(.minutes(1)))
+@Suite("Identifier table", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct IdentifierTableTests {
   private static let table = IdentifierTable([
     ("key", 1), ("`quoted", 2), ("exactly8", 3), ("nine_byte", 4), ("invalid_api_key_x", 5),

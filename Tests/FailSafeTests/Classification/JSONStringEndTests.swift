@@ -1,8 +1,9 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
-@Suite("JSON string ends", .timeLimit(.minutes(1)))
+@Suite("JSON string ends", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct JSONStringEndTests {
   /// The closing quote and escape flag by the definition: walk back over the backslashes
   /// before each quote and count them.

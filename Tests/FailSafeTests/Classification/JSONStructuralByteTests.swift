@@ -1,8 +1,9 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
-@Suite("JSON structural bytes", .timeLimit(.minutes(1)))
+@Suite("JSON structural bytes", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct JSONStructuralByteTests {
   @Test func everyByteIsStructuralExactlyWhenTheScannerActsOnIt() {
     let structural = Set(#""-,0123456789[]{}fnt"#.utf8)

@@ -1,3 +1,4 @@
+import FailSafeTesting
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 /// Every provider table is data; these tests fail on any mistake in one: an entry the real
 /// lookup cannot find in every case, a duplicate, a word past the bits that hold words, a
 /// word or rule that nothing can reach.
-@Suite("Knowledge tables", .timeLimit(.minutes(1)))
+@Suite("Knowledge tables", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct KnowledgeTableTests {
   /// `text` lower-cased, upper-cased and in alternating case (ASCII letters only: the
   /// classifier folds nothing else).

@@ -1,8 +1,9 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
-@Suite("Packed word tables", .timeLimit(.minutes(1)))
+@Suite("Packed word tables", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct PackedWordTableTests {
   static let keys = ["a", "key", "KeyS", "x-api-key", "_type", "sixteen_bytes_ok", "@at", "z9"]
   static let table = PackedWordTable(keys.compactMap { key in PackedWord(key).map { ($0, key) } })

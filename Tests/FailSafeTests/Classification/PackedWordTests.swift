@@ -1,9 +1,10 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
 /// Packing words eight bytes at a time must give exactly what packing them byte by byte gave.
-@Suite("Packed words", .timeLimit(.minutes(1)))
+@Suite("Packed words", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct PackedWordTests {
   /// The packing one byte at a time, as it was before words were loaded whole.
   func packedByteByByte(_ bytes: ArraySlice<UInt8>) -> UInt128? {

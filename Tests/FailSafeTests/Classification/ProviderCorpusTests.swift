@@ -1,8 +1,9 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("Provider error corpus", .timeLimit(.minutes(1)))
+@Suite("Provider error corpus", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct ProviderCorpusTests {
   static let loaded = CorpusCase.load()
   static let cases: [CorpusCase] = (try? loaded.get()) ?? []

@@ -1,4 +1,5 @@
 import FailSafe
+import FailSafeTesting
 import Testing
 
 /// One response per documented provider rule, written from the providers' error documentation
@@ -26,7 +27,7 @@ struct ProviderRuleCase: CustomTestStringConvertible, Sendable {
   }
 }
 
-@Suite("Provider rules", .timeLimit(.minutes(1)))
+@Suite("Provider rules", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct ProviderRuleTests {
   static let cases: [ProviderRuleCase] = [
     // OpenAI (and OpenAI-compatible: Groq, DeepSeek, Together, xAI).

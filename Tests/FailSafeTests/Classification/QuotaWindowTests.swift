@@ -1,8 +1,9 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
-@Suite("Quota windows", .timeLimit(.minutes(1)))
+@Suite("Quota windows", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct QuotaWindowTests {
   @Test func startMarksNeverMissAWindowLetter() {
     var generator = SeededGenerator(state: 0x5EED)

@@ -1,8 +1,10 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
-@Suite("Secret redaction scanning helpers", .timeLimit(.minutes(1)))
+@Suite(
+  "Secret redaction scanning helpers", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct RedactionScanningTests {
   @Test func tokenKindsDecideUnknownKeysAndMaskedKeys() {
     // 32 token bytes mixing cases and digits: redacted; 31, or one kind missing: kept.
@@ -37,7 +39,7 @@ struct RedactionScanningTests {
   }
 }
 
-@Suite("Secret prefixes", .timeLimit(.minutes(1)))
+@Suite("Secret prefixes", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct SecretPrefixTests {
   @Test(arguments: SecretRedactor.prefixes)
   func aPrefixWithSixMoreBytesIsASecretAndWithFiveIsNot(prefix: String) {

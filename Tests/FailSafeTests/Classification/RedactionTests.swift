@@ -1,7 +1,8 @@
 import FailSafe
+import FailSafeTesting
 import Testing
 
-@Suite("Secret redaction", .timeLimit(.minutes(1)))
+@Suite("Secret redaction", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct RedactionTests {
   static let secrets = [
     "sk-proj-AbCdEf0123456789AbCdEf0123456789", "sk-ant-api03-AbCdEf0123456789xyz",

@@ -1,9 +1,10 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
 /// Hostile and broken input: every response classifies, without crashing, with a bounded wait.
-@Suite("Classifier robustness", .timeLimit(.minutes(1)))
+@Suite("Classifier robustness", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct RobustnessTests {
   static let cap: Duration = .seconds(3_600)
 

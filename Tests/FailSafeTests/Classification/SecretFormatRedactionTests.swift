@@ -1,10 +1,13 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
 /// The secret formats that used to survive redaction (issue 19, defects 4 to 7), each from its
 /// reproducer.
-@Suite("Secret formats redaction used to miss", .timeLimit(.minutes(1)))
+@Suite(
+  "Secret formats redaction used to miss",
+  .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct SecretFormatRedactionTests {
   /// A fixed sequence of pseudo-random numbers (SplitMix64), so the tests are repeatable.
   struct Numbers {

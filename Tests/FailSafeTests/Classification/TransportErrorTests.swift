@@ -1,4 +1,5 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
   import FoundationNetworking
 #endif
 
-@Suite("Transport errors", .timeLimit(.minutes(1)))
+@Suite("Transport errors", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct TransportErrorTests {
   let classifier = ProviderErrorClassifier()
 

@@ -1,7 +1,8 @@
 import FailSafe
+import FailSafeTesting
 import Testing
 
-@Suite("User rules", .timeLimit(.minutes(1)))
+@Suite("User rules", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct UserRuleTests {
   @Test func aMatchingRuleOverridesTheBuiltIns() {
     let classifier = ProviderErrorClassifier(

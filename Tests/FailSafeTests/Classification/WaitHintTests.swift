@@ -1,9 +1,10 @@
+import FailSafeTesting
 import Foundation
 import Testing
 
 @testable import FailSafe
 
-@Suite("Wait hints", .timeLimit(.minutes(1)))
+@Suite("Wait hints", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct WaitHintTests {
   @Test(arguments: [
     ("30", 30.0), ("0", 0), (" 12 ", 12), ("1.5", 1.5),

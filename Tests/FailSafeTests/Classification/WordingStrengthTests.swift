@@ -1,3 +1,4 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
@@ -5,7 +6,7 @@ import Testing
 /// The classifier skips reading messages when the best verdict so far is at least as strong
 /// as `wording` (see `LazyMessageFacts`); that is only sound while every wording verdict has
 /// exactly that strength.
-@Suite("Wording strength", .timeLimit(.minutes(1)))
+@Suite("Wording strength", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct WordingStrengthTests {
   static let phrases = [
     "Invalid API key provided", "API key expired", "the key has been revoked",

@@ -3,7 +3,7 @@ import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("Credential sources", .timeLimit(.minutes(1)))
+@Suite("Credential sources", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct CredentialSourceTests {
   @Test func aChangedFileIsInstalledAtTheNextCheckAndClosesTheBreaker() async throws {
     let folder = try TemporaryFolder()

@@ -3,7 +3,8 @@ import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("Waiting for a usable credential", .timeLimit(.minutes(1)))
+@Suite(
+  "Waiting for a usable credential", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct CredentialWaitTests {
   private typealias Pool = ClockedCredentialPool<String, ManualClock>
 
@@ -35,7 +36,7 @@ struct CredentialWaitTests {
     try kill("key-a", in: pool)
     let waiting = await waiter(on: pool)
     pool.replace("key-a", with: "new")
-    try await waiting.value
+    try await waiting.valueCancellingWithCaller
     #expect(pool.waitingCount == 0)
   }
 
@@ -44,7 +45,7 @@ struct CredentialWaitTests {
     try kill("key-a", in: pool)
     let waiting = await waiter(on: pool)
     pool.breaker(for: "key-a")?.revive()
-    try await waiting.value
+    try await waiting.valueCancellingWithCaller
   }
 
   @Test func aReviveAdoptedFromSharedStateWakesAWaiter() async throws {
@@ -56,7 +57,7 @@ struct CredentialWaitTests {
     var snapshot = try #require(pool.breaker(for: "key-a")?.snapshot())
     snapshot.state = .closed
     pool.registry.restore(["key-a": snapshot])
-    try await waiting.value
+    try await waiting.valueCancellingWithCaller
   }
 
   @Test func aResumeWakesAWaiter() async throws {
@@ -67,7 +68,7 @@ struct CredentialWaitTests {
       Classification(disposition: .unauthorized, reason: .keyInvalid, evidence: "401"))
     let waiting = await waiter(on: pool)
     pool.resume("key-a")
-    try await waiting.value
+    try await waiting.valueCancellingWithCaller
   }
 
   @Test func theEndOfACooldownWakesAWaiterWithoutPolling() async throws {
@@ -80,7 +81,7 @@ struct CredentialWaitTests {
     #expect(clock.sleeperCount == 1)
     #expect(clock.nextDeadline == .init(offset: .seconds(25)))
     await clock.advance(by: .seconds(25))
-    try await waiting.value
+    try await waiting.valueCancellingWithCaller
     #expect(clock.sleeperCount == 0)
   }
 
@@ -90,7 +91,9 @@ struct CredentialWaitTests {
     try kill("key-a", in: pool)
     let waiting = await waiter(on: pool)
     waiting.cancel()
-    await #expect(throws: CredentialWaitError.cancelled) { try await waiting.value }
+    await #expect(throws: CredentialWaitError.cancelled) {
+      try await waiting.valueCancellingWithCaller
+    }
     #expect(pool.waitingCount == 0)
   }
 
@@ -101,7 +104,9 @@ struct CredentialWaitTests {
     let waiting = await waiter(on: pool, deadline: .init(offset: .seconds(10)))
     await clock.waitForSleepers(count: 1)
     await clock.advance(by: .seconds(10))
-    await #expect(throws: CredentialWaitError.deadlineReached) { try await waiting.value }
+    await #expect(throws: CredentialWaitError.deadlineReached) {
+      try await waiting.valueCancellingWithCaller
+    }
     #expect(clock.sleeperCount == 0)
     // A deadline already past ends it at once.
     await #expect(throws: CredentialWaitError.deadlineReached) {
@@ -133,7 +138,7 @@ struct CredentialWaitTests {
     let breaker = try #require(pool.breaker(for: "key-a"))
     let probe = try breaker.acquire()
     breaker.recordSuccess(probe)
-    for task in tasks { try await task.value }
+    for task in tasks { try await task.valueCancellingWithCaller }
     #expect(resumed.value == count)
     #expect(pool.waitingCount == 0)
   }
@@ -153,7 +158,7 @@ struct CredentialWaitTests {
     await yieldUntil { pool.waitingCount == 1 }
     #expect(log.count == 0)
     pool.replace("key-a", with: "key-new")
-    #expect(try await call.value == "key-new")
+    #expect(try await call.valueCancellingWithCaller == "key-new")
     #expect(log.all == ["key-new"])
   }
 
@@ -173,7 +178,7 @@ struct CredentialWaitTests {
     await yieldUntil { pool.waitingCount == 1 }
     #expect(pool.breaker(for: "key-a")?.state == .dead)
     pool.replace("key-a", with: "key-new")
-    #expect(try await call.value == "key-new")
+    #expect(try await call.valueCancellingWithCaller == "key-new")
     #expect(log.all == ["key-a", "key-new"])
   }
 

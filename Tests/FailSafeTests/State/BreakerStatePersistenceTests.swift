@@ -3,7 +3,7 @@ import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("breaker state persistence", .timeLimit(.minutes(1)))
+@Suite("breaker state persistence", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct BreakerStatePersistenceTests {
   typealias F = StateFixtures
   typealias Registry = BreakerRegistry<ManualClock>

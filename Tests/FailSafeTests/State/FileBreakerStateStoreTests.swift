@@ -1,9 +1,10 @@
 import Dispatch
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("file state store", .timeLimit(.minutes(1)))
+@Suite("file state store", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct FileBreakerStateStoreTests {
   typealias F = StateFixtures
 

@@ -1,8 +1,11 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("state file survives a killed writer", .timeLimit(.minutes(1)))
+@Suite(
+  "state file survives a killed writer",
+  .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct KillDuringWriteTests {
   /// The helper saves once, then stops itself part-way through writing its second save's
   /// temporary file (after `round` chunks of 16 KiB) and is killed there with `SIGKILL`.

@@ -3,7 +3,8 @@ import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("wall and monotonic reopen times", .timeLimit(.minutes(1)))
+@Suite(
+  "wall and monotonic reopen times", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct ReopenTimeConversionTests {
   let conversion = ReopenTimeConversion<ManualClock>(
     wallNow: StateFixtures.epoch, monotonicNow: ManualClock.Instant(offset: .seconds(5)),

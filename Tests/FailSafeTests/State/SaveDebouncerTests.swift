@@ -3,7 +3,7 @@ import FailSafeTesting
 import Synchronization
 import Testing
 
-@Suite("debounced saving", .timeLimit(.minutes(1)))
+@Suite("debounced saving", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct SaveDebouncerTests {
   final class SaveLog: Sendable {
     let count = Atomic<Int>(0)

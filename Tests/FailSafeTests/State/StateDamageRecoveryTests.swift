@@ -1,11 +1,12 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
 /// Issue 19 #3: the lenient reader stopped at the first syntax error, so one flipped bit hid
 /// every entry after it; the next save wrote the file without them, and a later repair
 /// overwrote the `.damaged` copy.
-@Suite("state damage recovery", .timeLimit(.minutes(2)))
+@Suite("state damage recovery", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(2))))
 struct StateDamageRecoveryTests {
   typealias F = StateFixtures
 

@@ -1,8 +1,9 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("state file reading", .timeLimit(.minutes(1)))
+@Suite("state file reading", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct StateDocumentReadingTests {
   let loadedAt = StateFixtures.at(1_000)
 

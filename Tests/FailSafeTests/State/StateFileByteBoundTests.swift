@@ -1,10 +1,11 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
 /// Issue 19 #1: the file store's read limit was below what the store itself wrote within its
 /// own bounds, so a fresh load read its own file as damaged and a save dropped dead keys.
-@Suite("state file byte bound", .timeLimit(.minutes(2)))
+@Suite("state file byte bound", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(2))))
 struct StateFileByteBoundTests {
   typealias F = StateFixtures
 

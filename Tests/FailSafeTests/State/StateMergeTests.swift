@@ -1,8 +1,9 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("state merge rules", .timeLimit(.minutes(1)))
+@Suite("state merge rules", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct StateMergeTests {
   typealias F = StateFixtures
 

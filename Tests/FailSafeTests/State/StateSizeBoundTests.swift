@@ -1,8 +1,9 @@
 import FailSafe
+import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("state size bound", .timeLimit(.minutes(1)))
+@Suite("state size bound", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct StateSizeBoundTests {
   typealias F = StateFixtures
 

@@ -1,8 +1,9 @@
+import FailSafeTesting
 import Testing
 
 @testable import FailSafe
 
-@Suite("state text", .timeLimit(.minutes(1)))
+@Suite("state text", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct StateTextTests {
   static let limit = PersistedFailure.maximumEvidenceLength
 

@@ -3,7 +3,9 @@ import FailSafeTesting
 import Foundation
 import Testing
 
-@Suite("two processes share one state file", .timeLimit(.minutes(1)))
+@Suite(
+  "two processes share one state file", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1)))
+)
 struct TwoProcessStateTests {
   typealias Worker = BreakerStatePersistenceTests.Worker
 
