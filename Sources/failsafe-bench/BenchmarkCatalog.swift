@@ -4,5 +4,5 @@ enum BenchmarkCatalog {
   /// All benchmarks.
   static let all: [Benchmark] =
     BaselineBenchmarks.all + ClockBenchmarks.all + GuardBenchmarks.all + RegistryBenchmarks.all
-    + ClassifyBenchmarks.all + ExecutorBenchmarks.all
+    + ClassifyBenchmarks.all + ExecutorBenchmarks.all + URLSessionBenchmarks.all
 }

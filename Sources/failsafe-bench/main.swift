@@ -89,6 +89,7 @@ func runBenchmarks(_ arguments: [String]) async -> Int32 {
     print(BenchmarkReport.json(results), terminator: "")
   } else {
     print(TargetCheck.report(results), terminator: "")
+    print(ShareReport.report(results), terminator: "")
   }
   return BenchExitStatus.success
 }

@@ -119,16 +119,24 @@ where C.Duration == Duration {
     pending first: CredentialLease<Credential, C>?,
     firstFailure: (lease: CredentialLease<Credential, C>, error: any Error)?
   ) async throws(Failure) -> T {
-    var call = RetryCall<C>(start: clock.now, configuration: configuration)
+    let start = clock.now
+    var call = RetryCall<C>(start: start, configuration: configuration)
     var pending = first
+    // A clock reading nothing has awaited since: the first pass of a call that has not failed
+    // uses its start, so a successful call with a deadline reads the clock once.
+    var reading: C.Instant? = start
     if let firstFailure {
       call.attempts = 1
       let failed: FailedAttempt = failedAttempt(of: firstFailure.error)
       pending = try await afterFailed(failed, on: firstFailure.lease, call: &call)
+      reading = nil
     }
     while true {
+      let now = reading ?? clock.now
+      reading = nil
+      var attemptNow: C.Instant? = now
       let early: RetryStopReason<C.Instant>? =
-        Task.isCancelled ? .cancelled : call.isPastDeadline(clock.now) ? .deadlineExceeded : nil
+        Task.isCancelled ? .cancelled : call.isPastDeadline(now) ? .deadlineExceeded : nil
       if let early {
         // A lease taken for an immediate retry must give its permit back (it may be a probe).
         if let pending { pending.breaker.recordCancellation(pending.permit) }
@@ -166,6 +174,7 @@ where C.Duration == Duration {
       call.awaitsRetry = false
       if lease.refreshFirst, call.refreshed.insert(lease.id).inserted {
         // Known expired or rejected: refresh before sending, once per credential per call.
+        attemptNow = nil
         switch await pool.refreshBeforeUse(lease) {
         case .send(let fresh):
           lease = fresh
@@ -178,7 +187,7 @@ where C.Duration == Duration {
       }
 
       call.attempts += 1
-      switch await attempt(operation, with: lease.credential, call: call) {
+      switch await attempt(operation, with: lease.credential, call: call, now: attemptNow) {
       case .success(let value):
         lease.breaker.recordSuccess(lease.permit)
         budget?.recordSuccess(after: call.withdrawal)
@@ -316,22 +325,24 @@ where C.Duration == Duration {
     }
   }
 
-  /// Runs one attempt, bounded by the attempt timeout and the deadline.
+  /// Runs one attempt, bounded by the attempt timeout and the deadline. `reading` is a clock
+  /// reading still current (nothing awaited since), used instead of reading the clock again.
   private func attempt<T: Sendable>(
     _ operation: @escaping @Sendable (Credential) async throws -> T, with credential: Credential,
-    call: RetryCall<C>
+    call: RetryCall<C>, now reading: C.Instant?
   ) async -> AttemptOutcome<T> {
-    let now = clock.now
     var limit = configuration.effectiveAttemptTimeout
+    // No limit to cut the attempt at: no clock reading and no race.
+    let now = call.deadlineAt == nil && limit == nil ? nil : reading ?? clock.now
     var limitIsDeadline = false
-    if let remaining = call.remaining(at: now), limit.map({ remaining <= $0 }) ?? true {
+    if let now, let remaining = call.remaining(at: now), limit.map({ remaining <= $0 }) ?? true {
       limit = remaining
       limitIsDeadline = true
     }
     let timedOut = Classification(
       disposition: .retryable, reason: .timeout,
       evidence: limitIsDeadline ? "call deadline reached" : "attempt timed out")
-    guard let limit else {
+    guard let limit, let now else {
       do {
         return .success(try await operation(credential))
       } catch {

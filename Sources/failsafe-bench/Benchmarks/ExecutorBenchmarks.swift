@@ -4,7 +4,9 @@ import FailSafe
 /// pass its breaker, run the operation, report success, return.
 enum ExecutorBenchmarks {
   /// The executor benchmarks.
-  static let all: [Benchmark] = [successPath, successPathPool3, successPathLetClosure, breakerRun]
+  static let all: [Benchmark] = [
+    successPath, successPathPool3, successPathLetClosure, successPathDeadline, breakerRun,
+  ]
 
   /// `RetryExecutor.run` with one credential whose operation succeeds on the first attempt, the
   /// operation written as a user writes it: a closure literal at the call site.
@@ -63,6 +65,25 @@ enum ExecutorBenchmarks {
       }
     })
 
+  /// `successPath` with a call deadline: the attempt must be cut at the deadline, so it runs
+  /// raced against a sleep on the clock (a task group of two); the clock is read once.
+  static let successPathDeadline = Benchmark(
+    name: "executor.successPathDeadline",
+    summary: "successPath with a 30 s call deadline (the attempt raced against the deadline)",
+    measurement: .timePerOperation {
+      let executor = makeExecutor(
+        credentials: 1, configuration: RetryConfiguration(deadline: .seconds(30)))
+      return { n in
+        for _ in 0..<n {
+          do {
+            blackHole(try await executor.run { key in protectedOperation(key.utf8.count) })
+          } catch {
+            blackHole(error)
+          }
+        }
+      }
+    })
+
   /// `CircuitBreaker.run(classifier:_:)`, the async closure API, on a closed breaker.
   static let breakerRun = Benchmark(
     name: "breaker.run",
@@ -82,11 +103,14 @@ enum ExecutorBenchmarks {
     })
 
   /// An executor with the default configuration over `credentials` credentials.
-  private static func makeExecutor(credentials: Int) -> RetryExecutor<String> {
+  private static func makeExecutor(
+    credentials: Int, configuration: RetryConfiguration = RetryConfiguration()
+  ) -> RetryExecutor<String> {
     let list = (0..<credentials).map { (id: CredentialID("bench-key-\($0)"), credential: "key") }
     guard let pool = try? CredentialPool(list) else {
       preconditionFailure("a non-empty pool with unique ids is always valid")
     }
-    return RetryExecutor(pool: pool, classifier: ProviderErrorClassifier())
+    return RetryExecutor(
+      pool: pool, classifier: ProviderErrorClassifier(), configuration: configuration)
   }
 }
