@@ -14,6 +14,10 @@ extension ClockedRetryExecutor {
   ///
   /// - Returns: the body and the response of the first 2xx answer.
   /// - Throws: ``RetryFailure`` with the first and the last failure.
+  ///
+  /// Inlinable, like `run`, so that it specialises in the caller's module instead of running
+  /// the generic executor with its metadata looked up on every request.
+  @inlinable
   public func data(
     for request: URLRequest, using transport: URLSessionTransport<Credential>
   ) async throws(Failure) -> (Data, HTTPURLResponse) {
