@@ -1,3 +1,4 @@
+import FailSafe
 import Foundation
 import Synchronization
 
@@ -37,11 +38,11 @@ package final class CapturedCommandIO: Sendable {
     var error = ""
   }
 
-  private let buffers: Mutex<Buffers>
+  private let buffers: SanitizerVisibleMutex<Buffers>
 
   /// Creates a capture whose standard input yields `inputLines`, then end of input.
   package init(inputLines: [String] = []) {
-    buffers = Mutex(Buffers(pendingInput: inputLines.reversed()))
+    buffers = SanitizerVisibleMutex(Buffers(pendingInput: inputLines.reversed()))
   }
 
   /// Everything written to standard output so far.

@@ -87,9 +87,9 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
   private let saveInterval: Duration
   private let syncInterval: Duration?
   private let onProblem: @Sendable (Problem) -> Void
-  private let pending = Mutex(Pending())
-  private let synced = Mutex(Synced())
-  private let tasks = Mutex(Tasks())
+  private let pending = SanitizerVisibleMutex(Pending())
+  private let synced = SanitizerVisibleMutex(Synced())
+  private let tasks = SanitizerVisibleMutex(Tasks())
   private let synchronizations = Atomic<Int>(0)
 
   /// Creates a persistence for `store`.

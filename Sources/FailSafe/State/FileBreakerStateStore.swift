@@ -258,7 +258,7 @@ private final class StateFileCache: Sendable {
     var reading: StateDocumentReading
   }
 
-  private let entry = Mutex<Entry?>(nil)
+  private let entry = SanitizerVisibleMutex<Entry?>(nil)
 
   /// The reading of `bytes` if they are exactly the remembered ones.
   func reading(of bytes: [UInt8]) -> StateDocumentReading? {

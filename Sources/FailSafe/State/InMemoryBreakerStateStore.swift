@@ -3,7 +3,7 @@ import Synchronization
 /// A ``BreakerStateStore`` held in memory: for tests, and for sharing state between components
 /// of one process. It follows the same merge and bound rules as the file store.
 public final class InMemoryBreakerStateStore: BreakerStateStore {
-  private let document: Mutex<PersistedStateDocument>
+  private let document: SanitizerVisibleMutex<PersistedStateDocument>
   private let writes = Atomic<Int>(0)
   /// The bound applied to every document stored.
   public let sizeBound: StateSizeBound
@@ -13,7 +13,7 @@ public final class InMemoryBreakerStateStore: BreakerStateStore {
     _ document: PersistedStateDocument = PersistedStateDocument(),
     sizeBound: StateSizeBound = StateSizeBound()
   ) {
-    self.document = Mutex(document)
+    self.document = SanitizerVisibleMutex(document)
     self.sizeBound = sizeBound
   }
 

@@ -79,7 +79,7 @@ private final class DebouncedSaves: Sendable {
     var saving = false
     var waiters: [CheckedContinuation<Void, Never>] = []
   }
-  let state = Mutex(State())
+  let state = SanitizerVisibleMutex(State())
   let action: @Sendable () async -> Void
   let saveCount = Atomic<Int>(0)
 

@@ -9,7 +9,7 @@ package enum StateFileFaults {
   /// Called after each chunk with the bytes written so far and the total being written.
   package typealias ChunkWritten = @Sendable (_ written: Int, _ total: Int) -> Void
 
-  private static let chunkWrittenHook = Mutex<ChunkWritten?>(nil)
+  private static let chunkWrittenHook = SanitizerVisibleMutex<ChunkWritten?>(nil)
 
   /// Installs (or, with `nil`, removes) the hook called after each chunk of a state file write.
   package static func onChunkWritten(_ hook: ChunkWritten?) {

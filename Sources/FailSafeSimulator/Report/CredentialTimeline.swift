@@ -1,3 +1,4 @@
+import FailSafe
 import Synchronization
 
 /// The states a run's credentials went through, in virtual time, for the report's drawings.
@@ -21,7 +22,7 @@ package final class CredentialTimeline: Sendable {
     var current: [String: String] = [:]
   }
 
-  private let state = Mutex(State())
+  private let state = SanitizerVisibleMutex(State())
 
   /// Creates an empty timeline.
   package init() {}

@@ -1,3 +1,4 @@
+import FailSafe
 import FailSafeTesting
 import Synchronization
 
@@ -52,7 +53,7 @@ package final class ScriptedUpstream: Sendable {
   /// The script this upstream follows.
   package let script: UpstreamScript
   private let clock: ManualClock
-  private let state: Mutex<State>
+  private let state: SanitizerVisibleMutex<State>
 
   /// The refresh token the token endpoint accepts first, with OAuth.
   package static let initialRefreshToken = "refresh-0"
@@ -63,7 +64,7 @@ package final class ScriptedUpstream: Sendable {
   package init(script: UpstreamScript, clock: ManualClock) {
     self.script = script
     self.clock = clock
-    state = Mutex(State(ruleHits: Array(repeating: 0, count: script.rules.count)))
+    state = SanitizerVisibleMutex(State(ruleHits: Array(repeating: 0, count: script.rules.count)))
   }
 
   /// Every request so far, in the order sent.

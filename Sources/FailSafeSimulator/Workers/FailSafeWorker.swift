@@ -117,9 +117,9 @@ package final class FailSafeWorker: SimulatedWorker {
 
 /// A value several tasks read and replace.
 final class SharedValue<Value: Sendable>: Sendable {
-  private let storage: Mutex<Value>
+  private let storage: SanitizerVisibleMutex<Value>
 
-  init(_ value: Value) { storage = Mutex(value) }
+  init(_ value: Value) { storage = SanitizerVisibleMutex(value) }
 
   var value: Value {
     get { storage.withLock { $0 } }
@@ -130,9 +130,9 @@ final class SharedValue<Value: Sendable>: Sendable {
 /// A seeded generator several tasks may draw from; draws happen in the order the simulation
 /// runs them, which the runner keeps deterministic.
 final class LockedRandom: Sendable {
-  private let random: Mutex<SimulationRandom>
+  private let random: SanitizerVisibleMutex<SimulationRandom>
 
-  init(_ random: SimulationRandom) { self.random = Mutex(random) }
+  init(_ random: SimulationRandom) { self.random = SanitizerVisibleMutex(random) }
 
   func duration(in range: ClosedRange<Duration>) -> Duration {
     random.withLock { $0.duration(in: range) }

@@ -1,3 +1,4 @@
+import FailSafe
 import FailSafeTesting
 import Synchronization
 
@@ -30,7 +31,7 @@ package final class NaiveWorker: SimulatedWorker {
   package let behaviour: Behaviour
   private let environment: SimulationEnvironment
   /// Shared by every session of the run, as the incident's key list and token store were.
-  private let rotation = Mutex(Rotation())
+  private let rotation = SanitizerVisibleMutex(Rotation())
 
   /// `naive`.
   package var name: String { "naive" }
