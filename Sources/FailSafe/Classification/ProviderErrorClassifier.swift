@@ -21,7 +21,10 @@
 public struct ProviderErrorClassifier: FailureClassifying {
   /// The settings: wait cap, quota window, user rules, evidence length.
   public var configuration: Configuration {
-    didSet { (maximumWaitSeconds, shortQuotaWindowSeconds) = Self.limits(of: configuration) }
+    didSet {
+      (maximumWaitSeconds, shortQuotaWindowSeconds, quotaWaitThresholdSeconds) = Self.limits(
+        of: configuration)
+    }
   }
 
   /// ``Configuration/maximumWait`` and ``Configuration/shortQuotaWindow`` in seconds, worked
@@ -29,15 +32,25 @@ public struct ProviderErrorClassifier: FailureClassifying {
   /// `Duration`'s components divides a 128-bit integer).
   private var maximumWaitSeconds: Double
   private var shortQuotaWindowSeconds: Double
+  private var quotaWaitThresholdSeconds: Double
+
+  /// The longest provider wait that is ever read as meaning something (a year and a day):
+  /// a longer one (`Retry-After: 99999999999`, a date in the year 9999) is a broken hint,
+  /// capped at ``Configuration/maximumWait`` and never turned into a quota.
+  static let longestPlausibleWait: Double = 366 * 86_400
 
   /// Creates a classifier with `configuration`.
   public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
-    (maximumWaitSeconds, shortQuotaWindowSeconds) = Self.limits(of: configuration)
+    (maximumWaitSeconds, shortQuotaWindowSeconds, quotaWaitThresholdSeconds) = Self.limits(
+      of: configuration)
   }
 
-  private static func limits(of configuration: Configuration) -> (Double, Double) {
-    (seconds(configuration.maximumWait), seconds(configuration.shortQuotaWindow))
+  private static func limits(of configuration: Configuration) -> (Double, Double, Double) {
+    (
+      seconds(configuration.maximumWait), seconds(configuration.shortQuotaWindow),
+      seconds(configuration.quotaWaitThreshold)
+    )
   }
 
   /// Classifies a provider's non-success HTTP response.
@@ -57,7 +70,8 @@ public struct ProviderErrorClassifier: FailureClassifying {
     // for the wait when no header or field states one, or for the wording's verdict.
     var facts = LazyMessageFacts()
     let statedWait = headers.explicitWait ?? body.waitSeconds ?? headers.windowResetWait
-    let rawWait = statedWait ?? facts.read(body, in: inspected).wait
+    let rawWait =
+      statedWait ?? facts.read(body, in: inspected).statedWait(reference: headers.reference)
     let wait = cappedWait(rawWait)
 
     var chosen: Verdict
@@ -68,7 +82,16 @@ public struct ProviderErrorClassifier: FailureClassifying {
         status: status, body: body, inspected: inspected, headers: headers, facts: &facts)
     }
 
-    let (disposition, reason) = resolve(chosen.outcome, wait: wait)
+    var (disposition, reason) = resolve(chosen.outcome, wait: wait)
+    // A provider wait longer than the threshold (within reason) is a long-window allowance.
+    let longWait = rawWait.flatMap {
+      $0.isFinite && $0 >= 0 && $0 <= Self.longestPlausibleWait ? $0 : nil
+    }
+    if disposition == .retryable, let longWait, longWait > quotaWaitThresholdSeconds {
+      (disposition, reason) = (.quotaExhausted, .quotaExhausted)
+    }
+    // A quota's wait is reported as the provider states it: the cap belongs to the breaker.
+    let reportedWait = disposition == .quotaExhausted ? (longWait ?? wait) : wait
     let firstMessage = body.firstMessage
     let messageIsCut =
       firstMessage.map { Self.isCut($0, in: inspected, bodyLength: response.body.count) } ?? false
@@ -81,7 +104,8 @@ public struct ProviderErrorClassifier: FailureClassifying {
       }
     }
     return Classification(
-      disposition: disposition, reason: reason, retryAfter: wait.map(Self.duration(seconds:)),
+      disposition: disposition, reason: reason,
+      retryAfter: reportedWait.map(Self.duration(seconds:)),
       evidence: evidence)
   }
 
@@ -158,6 +182,10 @@ public struct ProviderErrorClassifier: FailureClassifying {
       consider(verdict, fromCode: true)
     }
     consider(QuotaWindow.verdict(for: body, in: inspected))
+    if headers.longWindowExhausted, status == 429 || status == 403 {
+      consider(
+        .decided(.quotaExhausted, .quotaExhausted, .quotaHeader, source: "ratelimit-policy"))
+    }
     if headers.shouldRetry == true {
       consider(.decided(.retryable, .serverError, .retryHeader, source: "stripe-should-retry"))
     }

@@ -12,6 +12,9 @@ struct BodySignals {
     case json
     /// Starts with `<`: an HTML or XML error page, usually from a proxy.
     case html
+    /// Starts with `<` and holds an AWS-style `<Error><Code>` element: an API's XML error,
+    /// whose code and message are read like a JSON body's.
+    case xml
     /// Anything else: plain text.
     case text
   }
@@ -55,6 +58,9 @@ struct BodySignals {
   var waitSeconds: Double?
   /// An explicit `"retryable": true/false` flag (Cloudflare's JSON errors).
   var retryableFlag: Bool?
+  /// Where an HTML page starts in the inspected bytes: its visible text (``HTMLPageText``) is
+  /// read from there, only for a wait it states, and only when nothing else states one.
+  var pageStart: Int?
 
   /// Appends `field`, reserving room for a typical body's fields on the first one, so the
   /// array is allocated once rather than grown one field at a time.

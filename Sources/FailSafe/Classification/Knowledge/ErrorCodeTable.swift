@@ -9,6 +9,7 @@ extension ErrorCode {
         "invalid_api_key", "incorrect_api_key", "api_key_invalid", "invalid_x_api_key",
         "unrecognizedclientexception", "invalidclienttokenid", "invalidsignatureexception",
         "signaturedoesnotmatch", "invalid_client", "invalid_auth", "invalidsubscriptionkey",
+        "invalidaccesskeyid",
       ], .permanent, .keyInvalid),
     ErrorCodeMeaning(
       ["token_revoked", "key_revoked", "api_key_revoked", "invalid_grant"], .permanent, .keyRevoked),
@@ -24,7 +25,7 @@ extension ErrorCode {
     ErrorCodeMeaning(
       [
         "token_expired", "expired_token", "expiredtokenexception", "access_token_expired",
-        "expiredauthenticationtoken",
+        "expiredauthenticationtoken", "expiredtoken", "requestexpired", "tokenrefreshrequired",
       ], .unauthorized, .tokenExpired),
     ErrorCodeMeaning(
       ["invalid_token", "invalidauthenticationtoken"], .unauthorized, .authenticationFailed),
@@ -40,12 +41,17 @@ extension ErrorCode {
         "project_spend_limit_exceeded", "spend_limit_exceeded", "enforced_spend_limit_reached",
         "insufficient_balance", "insufficient_credits", "credit_limit_exceeded",
         "credits_exhausted", "billing_error", "billing_disabled", "insufficientquota",
-        "payment_required",
+        "payment_required", "insufficient_user_quota",
       ], .quotaExhausted, .billing),
     ErrorCodeMeaning(
-      ["servicequotaexceededexception", "daily_limit_exceeded"], .quotaExhausted, .quotaExhausted),
+      [
+        "servicequotaexceededexception", "daily_limit_exceeded", "dailylimitexceeded",
+        "dailylimitexceededunreg", "request_limit_exceeded", "daily_quota_exceeded",
+        "monthly_limit_exceeded", "monthly_quota_exceeded",
+      ], .quotaExhausted, .quotaExhausted),
     ErrorCodeMeaning(
-      ["quota_exhausted", "resource_quota_exceeded"], .quotaUnlessShortWait, .ambiguousCode),
+      ["quota_exhausted", "resource_quota_exceeded", "quotaexceeded", "quota_exceeded"],
+      .quotaUnlessShortWait, .ambiguousCode),
     // Requests that can never succeed as sent.
     ErrorCodeMeaning(
       [
@@ -77,6 +83,7 @@ extension ErrorCode {
         "api_key_android_app_blocked", "api_key_ios_app_blocked",
         "access_token_scope_insufficient", "user_project_denied", "iam_permission_denied",
         "missing_scope", "unauthorized_client", "permissiondenied", "operationnotsupported",
+        "unauthorizedoperation", "optinrequired",
       ], .fatal, .permissionDenied),
     ErrorCodeMeaning(
       [
@@ -89,14 +96,17 @@ extension ErrorCode {
     ErrorCodeMeaning(
       [
         "rate_limit", "ratelimited", "throttlingexception", "throttling",
-        "toomanyrequestsexception",
-        "too_many_requests", "slow_down", "userratelimitexceeded", "secondary_rate_limit",
+        "toomanyrequestsexception", "too_many_requests", "slow_down", "userratelimitexceeded",
+        "secondary_rate_limit", "slowdown", "provisionedthroughputexceededexception",
+        "requestlimitexceeded", "requestthrottled", "requestthrottledexception",
+        "throttledexception", "kmsthrottlingexception", "ec2throttledexception",
+        "bandwidthlimitexceeded", "priorrequestnotcomplete",
       ], .retryable, .rateLimited),
     ErrorCodeMeaning(
       [
         "overloaded_error", "model_capacity_exhausted", "capacity_exceeded", "server_overloaded",
         "engine_overloaded", "temporarily_unavailable", "serviceunavailableexception",
-        "modelnotreadyexception", "service_unavailable", "no_capacity",
+        "modelnotreadyexception", "service_unavailable", "no_capacity", "serviceunavailable",
       ], .retryable, .overloaded),
     ErrorCodeMeaning(
       ["cf_bad_gateway", "bad_gateway", "origin_unreachable", "web_server_is_down"], .retryable,
@@ -104,14 +114,14 @@ extension ErrorCode {
     ErrorCodeMeaning(
       [
         "cf_gateway_timeout", "connection_timeout", "modeltimeoutexception", "timeout_error",
-        "gateway_timeout", "origin_timeout",
+        "gateway_timeout", "origin_timeout", "requesttimeout",
       ], .retryable, .timeout),
     ErrorCodeMeaning(
       ["lock_timeout", "concurrent_request", "conflict_error"], .retryable, .conflict),
     ErrorCodeMeaning(
       [
         "processing_error", "internalserverexception", "internalfailure", "modelerrorexception",
-        "modelstreamerrorexception",
+        "modelstreamerrorexception", "internalerror",
       ], .retryable, .serverError),
     // Broad categories: they decide only when nothing more specific does.
     ErrorCodeMeaning(

@@ -11,6 +11,7 @@ enum MessageRules {
     if status >= 400, status < 500,
       facts.requestExceedsWindow
         || (status == 429 && facts.has(.tooLarge) && facts.has(.request))
+        || (status == 429 && requestNeedsMoreThanPlan(facts))
     {
       return wording(.fatal, .requestExceedsLimit)
     }
@@ -22,7 +23,19 @@ enum MessageRules {
     return nil
   }
 
+  /// A 429 whose wording says the request needs what the plan lacks ("this model requires a
+  /// paid plan", "not available on your current plan", a window of `limit: 0`): waiting never
+  /// makes it fit. Wording about the rate itself keeps it a rate limit.
+  private static func requestNeedsMoreThanPlan(_ facts: MessageFacts) -> Bool {
+    if facts.has(.rateLimit) || facts.has(.rateLimited) || facts.has(.tooMany) { return false }
+    if facts.windowIsZero { return true }
+    return facts.has(.plan)
+      && (facts.has(.required) || facts.has(.notSupported) || facts.has(.unsupported)
+        || (facts.has(.not) && facts.has(.supported)))
+  }
+
   private static func billing(_ facts: MessageFacts) -> Verdict? {
+    if facts.has(.unpaid) { return wording(.quotaExhausted, .billing) }
     if facts.has(.spendLimit) || facts.has(.creditBalance) || facts.has(.keyLimit)
       || facts.has(.freeDaily)
       || (facts.has(.credit)
@@ -43,6 +56,11 @@ enum MessageRules {
       {
         return wording(.quotaExhausted, .quotaExhausted)
       }
+      // A daily limit: a quota, unless the provider's own wait says the window reopens soon
+      // (OpenAI's requests-per-day rate limits say "try again in 6m0s").
+      if facts.has(.day) {
+        return Verdict(outcome: .quotaUnlessShortWait, strength: .wording, source: "daily limit")
+      }
       // Google's generic "Resource has been exhausted (e.g. check quota)" is shared capacity.
       if facts.has(.quota) && (facts.has(.exceeded) || facts.has(.insufficient))
         && !facts.has(.resource)
@@ -55,6 +73,16 @@ enum MessageRules {
 
   private static func credential(_ facts: MessageFacts, status: Int) -> Verdict? {
     if facts.has(.leaked) || facts.has(.revoked) { return wording(.permanent, .keyRevoked) }
+    let credentialNamed =
+      facts.has(.keyNoun) || facts.has(MessageWord.apiKey) || facts.has(.token)
+      || facts.has(.secretToken)
+    if status == 401 || status == 403, credentialNamed, !facts.has(.expired) {
+      // The provider says the key or token is gone, not that it lapsed.
+      if facts.has(.deleted) { return wording(.permanent, .keyRevoked) }
+      if facts.has(.unknown) || (facts.has(.token) && facts.has(.invalid)) {
+        return wording(.permanent, .keyInvalid)
+      }
+    }
     if facts.has(.disabled) && !facts.has(.enable) && !facts.has(.serviceDisabled)
       && (facts.has(.account) || facts.has(.user) || facts.has(.keyNoun)
         || facts.has(MessageWord.apiKey)
