@@ -39,7 +39,8 @@ enum JSONFieldRole {
     ("retrydelay", .wait), ("retry_delay", .wait), ("retry_after", .wait),
     ("retryafter", .wait), ("retry_after_seconds", .wait), ("quotaresetdelay", .wait),
     ("estimated_time", .wait), ("retry_after_ms", .waitMilliseconds),
-    ("retryable", .retryable),
+    ("retryable", .retryable), ("errors", .message), ("err_code", .code),
+    ("err_msg", .message), ("description", .message),
   ]
 
   /// ``keys`` built for lookup, once, at first use.

@@ -237,11 +237,30 @@ struct JSONFieldScanner {
     guard first < value.count,
       value[first] == UInt8(ascii: "{") || value[first] == UInt8(ascii: "[")
     else { return false }
+    if value[first] == UInt8(ascii: "[") {
+      // "[API] Invalid API key" (Shopify) is a message, not an array: an array's first value
+      // starts with a bracket, a quote, a digit, a sign or a literal, or it is empty.
+      var next = first + 1
+      while next < value.count, BodyScanner.isWhitespace(value[next]) { next += 1 }
+      guard next < value.count, Self.startsJSONArrayElement(value[next]) else { return false }
+    }
     let outerOrigin = origin
     origin = valueOrigin
     scan(value, nesting: nesting + 1)
     origin = outerOrigin
     return true
+  }
+
+  /// Whether `byte` may follow the `[` of a JSON array: a value's first byte or `]`.
+  private static func startsJSONArrayElement(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\""),
+      UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "t"),
+      UInt8(ascii: "f"), UInt8(ascii: "n"):
+      return true
+    default:
+      return false
+    }
   }
 
   /// The index of the closing quote of the string starting at `start` (or the end of the

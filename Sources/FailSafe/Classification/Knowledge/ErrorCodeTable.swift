@@ -41,7 +41,7 @@ extension ErrorCode {
         "project_spend_limit_exceeded", "spend_limit_exceeded", "enforced_spend_limit_reached",
         "insufficient_balance", "insufficient_credits", "credit_limit_exceeded",
         "credits_exhausted", "billing_error", "billing_disabled", "insufficientquota",
-        "payment_required", "insufficient_user_quota",
+        "payment_required", "insufficient_user_quota", "arrearage",
       ], .quotaExhausted, .billing),
     ErrorCodeMeaning(
       [

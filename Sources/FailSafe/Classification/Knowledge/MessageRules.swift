@@ -6,12 +6,14 @@ enum MessageRules {
   static func verdict(for facts: MessageFacts, status: Int) -> Verdict? {
     let clientSide = StatusDefaults.isClientSide(status)
     let belowServerError = status < 500
+    if status == 429, requestNeedsMoreThanPlan(facts) {
+      return wording(.fatal, .requestExceedsLimit)
+    }
     if belowServerError, let verdict = billing(facts) { return verdict }
     if clientSide, let verdict = credential(facts, status: status) { return verdict }
     if status >= 400, status < 500,
       facts.requestExceedsWindow
         || (status == 429 && facts.has(.tooLarge) && facts.has(.request))
-        || (status == 429 && requestNeedsMoreThanPlan(facts))
     {
       return wording(.fatal, .requestExceedsLimit)
     }
@@ -72,7 +74,10 @@ enum MessageRules {
   }
 
   private static func credential(_ facts: MessageFacts, status: Int) -> Verdict? {
-    if facts.has(.leaked) || facts.has(.revoked) { return wording(.permanent, .keyRevoked) }
+    // "invalid, expired, or revoked" cannot tell which: it stays `unauthorized` (below).
+    if facts.has(.leaked) || (facts.has(.revoked) && !facts.has(.expired)) {
+      return wording(.permanent, .keyRevoked)
+    }
     let credentialNamed =
       facts.has(.keyNoun) || facts.has(MessageWord.apiKey) || facts.has(.token)
       || facts.has(.secretToken)

@@ -74,7 +74,8 @@ struct HeaderSignals {
       case "x-ratelimit-reset", "x-rate-limit-reset": plainReset = field.value
       case "ratelimit-remaining": draftRemaining = field.value
       case "ratelimit-reset": draftReset = field.value
-      case "x-ratelimit-policy", "ratelimit-policy", "x-rate-limit-policy": policy = field.value
+      case "x-ratelimit-policy", "ratelimit-policy", "x-rate-limit-policy", "x-ratelimit-type":
+        policy = field.value
       case "stripe-should-retry":
         shouldRetry = field.value.utf8.elementsEqual("true".utf8)
       case "x-amzn-errortype":
@@ -197,10 +198,13 @@ struct HeaderSignals {
     return window >= 86_400
   }
 
-  /// `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 section 10.2.3).
+  /// `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 section 10.2.3), or an RFC 3339
+  /// time.
   static func retryAfterSeconds(_ value: String, reference: Double?) -> Double? {
     if let seconds = DurationText.seconds(value) { return seconds }
-    guard let reference, let date = TimestampText.httpDate(value) else { return nil }
+    // Some APIs (Zoom's daily limit) send an RFC 3339 time instead of an HTTP-date.
+    guard let reference, let date = TimestampText.httpDate(value) ?? TimestampText.rfc3339(value)
+    else { return nil }
     return max(0, date - reference)
   }
 
