@@ -24,7 +24,8 @@ public func classifierFuzzInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
   let response = response(from: input)
   let verdict = classifier.classify(response)
   if let wait = verdict.retryAfter {
-    let limit = verdict.disposition == .quotaExhausted ? max(maximumWait, longestQuotaWait) : maximumWait
+    let limit =
+      verdict.disposition == .quotaExhausted ? max(maximumWait, longestQuotaWait) : maximumWait
     require(wait >= .zero && wait <= limit, "wait \(wait) outside 0...\(limit)")
   }
   require(
