@@ -69,7 +69,9 @@ public struct ProviderErrorClassifier: FailureClassifying {
     // The messages' words are read only when they can matter (see ``LazyMessageFacts``):
     // for the wait when no header or field states one, or for the wording's verdict.
     var facts = LazyMessageFacts()
-    let statedWait = headers.explicitWait ?? body.waitSeconds ?? headers.windowResetWait
+    let statedWait =
+      headers.explicitWait ?? body.structuredWait(reference: headers.reference)
+      ?? headers.windowResetWait
     let rawWait =
       statedWait ?? facts.read(body, in: inspected).statedWait(reference: headers.reference)
     let wait = cappedWait(rawWait)

@@ -85,6 +85,18 @@ struct ProviderFamilyTests {
     #expect(classify(429, rate).disposition == .retryable)
   }
 
+  @Test func aTimeInAWaitFieldIsMeasuredAgainstTheDateHeader() {
+    let date = ("date", "Tue, 03 Mar 2026 10:00:00 GMT")
+    for body in [
+      #"{"code":"quota_exceeded","reset_at":"2026-03-03T10:05:00Z"}"#,
+      #"{"error":{"retry_after":"2026-03-03T10:05:00Z"}}"#,
+      #"{"error":{"message":"slow down","retryAt":1772532300}}"#,
+    ] {
+      #expect(classify(429, body, headers: [date]).retryAfter == .seconds(300), "\(body)")
+      #expect(classify(429, body).retryAfter == nil, "\(body): no date, no wait")
+    }
+  }
+
   @Test func arrearsAreBillingWhateverTheStatus() {
     for status in [400, 403] {
       let result = classify(status, #"{"message":"Your account is in arrears."}"#)

@@ -56,6 +56,17 @@ struct BodySignals {
   private(set) var codeCount = 0
   /// The first wait the body states in a structured field, in seconds (not yet capped).
   var waitSeconds: Double?
+  /// The first time the body names for a retry or a reset (`reset_at`, or a `retry_after`
+  /// written as a time), in seconds since 1970.
+  var waitUntil: Double?
+
+  /// The body's structured wait, measured from `reference` (seconds since 1970) when it is a
+  /// time; `nil` without one.
+  func structuredWait(reference: Double?) -> Double? {
+    if let waitSeconds { return waitSeconds }
+    guard let waitUntil, let reference else { return nil }
+    return max(0, waitUntil - reference)
+  }
   /// An explicit `"retryable": true/false` flag (Cloudflare's JSON errors).
   var retryableFlag: Bool?
   /// Where an HTML page starts in the inspected bytes: its visible text (``HTMLPageText``) is

@@ -14,6 +14,9 @@ enum JSONFieldRole {
   case wait
   /// A wait in milliseconds.
   case waitMilliseconds
+  /// The time a retry may be made or a window resets (`reset_at`): an RFC 3339 time or a
+  /// Unix epoch, measured against the response's `date` header.
+  case waitUntil
   /// A boolean saying whether a retry may help.
   case retryable
 
@@ -40,7 +43,8 @@ enum JSONFieldRole {
     ("retryafter", .wait), ("retry_after_seconds", .wait), ("quotaresetdelay", .wait),
     ("estimated_time", .wait), ("retry_after_ms", .waitMilliseconds),
     ("retryable", .retryable), ("errors", .message), ("err_code", .code),
-    ("err_msg", .message), ("description", .message),
+    ("err_msg", .message), ("description", .message), ("reset_at", .waitUntil),
+    ("resetat", .waitUntil), ("retry_at", .waitUntil), ("retryat", .waitUntil),
   ]
 
   /// ``keys`` built for lookup, once, at first use.

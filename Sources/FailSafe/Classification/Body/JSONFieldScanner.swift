@@ -172,7 +172,14 @@ struct JSONFieldScanner {
         signals.addMessage(text(messageRange))
       }
     case .wait:
-      if signals.waitSeconds == nil { signals.waitSeconds = DurationText.seconds(value) }
+      guard signals.waitSeconds == nil else { break }
+      signals.waitSeconds = DurationText.seconds(value)
+      if signals.waitSeconds == nil, signals.waitUntil == nil {
+        // `"retry_after": "2026-03-03T10:05:00Z"` is a time, never a number of seconds.
+        signals.waitUntil = Self.time(value)
+      }
+    case .waitUntil:
+      if signals.waitUntil == nil { signals.waitUntil = Self.time(value) }
     case .waitMilliseconds:
       if signals.waitSeconds == nil, let milliseconds = DurationText.seconds(value) {
         signals.waitSeconds = milliseconds / 1_000
@@ -208,6 +215,10 @@ struct JSONFieldScanner {
     _ role: JSONFieldRole, _ bytes: UnsafeRawBufferPointer, start: Int, end: Int
   ) {
     // Only waits are numbers the classifier keeps: other numbers ("code": 429) are not parsed.
+    if role == .waitUntil, signals.waitUntil == nil {
+      signals.waitUntil = DurationText.decimal(bytes[start..<end]).flatMap(TimestampText.epoch)
+      return
+    }
     guard signals.waitSeconds == nil, role == .wait || role == .waitMilliseconds else { return }
     let number = DurationText.decimal(bytes[start..<end])
     switch role {
@@ -249,6 +260,15 @@ struct JSONFieldScanner {
     scan(value, nesting: nesting + 1)
     origin = outerOrigin
     return true
+  }
+
+  /// The time in a string value: an ISO 8601 time (``TimestampText/leadingTimestamp(_:from:)``,
+  /// the whole value) or an all-digit Unix epoch; `nil` for anything else.
+  private static func time(_ value: UnsafeRawBufferPointer) -> Double? {
+    if value.count >= 10, value.count <= 40, value.allSatisfy({ $0 &- 48 < 10 }) {
+      return DurationText.decimal(value).flatMap(TimestampText.epoch)
+    }
+    return TimestampText.leadingTimestamp(value, from: 0)
   }
 
   /// Whether `byte` may follow the `[` of a JSON array: a value's first byte or `]`.

@@ -53,7 +53,7 @@ extension MessageWord {
     ("discontinued", .decommissioned), ("authorized", .authorized), ("service", .service),
     ("internal", .internalWord), ("resource", .resource),
     ("usage", .usage), ("hour", .hour), ("hourly", .hour), ("second", .hour), ("seconds", .hour),
-    ("per-day", .day), ("perday", .day), ("per_day", .day), ("today", .day),
+    ("per-day", .day), ("perday", .day), ("per_day", .day), ("today", .day), ("tomorrow", .day),
     ("per-month", .month), ("per_month", .month), ("allowance", .quota),
     ("allocation", .quota), ("allotment", .quota), ("unknown", .unknown),
     ("unrecognized", .unknown), ("deleted", .deleted), ("removed", .deleted),
