@@ -208,6 +208,14 @@ public struct ProviderErrorClassifier: FailureClassifying {
       consider(
         .decided(.retryable, StatusDefaults.verdictReason(status), .flag, source: "retryable"))
     }
+    // A throttling code whose message names a long allowance or billing ("Throttling: Daily
+    // message quota exceeded") is that quota: the code says how it is enforced, the wording
+    // which window ran out. A short provider wait still makes a daily limit a rate limit.
+    if bestFromCode, best.disposition == .retryable, let wording,
+      wording.disposition == .quotaExhausted || wording.disposition == nil
+    {
+      best.outcome = wording.outcome
+    }
     // A code decided the disposition; the wording may still name the reason more precisely
     // (API_KEY_INVALID whose message says "API key expired" is keyExpired).
     if bestFromCode, let wording, case .decided(let disposition, let reason) = wording.outcome,

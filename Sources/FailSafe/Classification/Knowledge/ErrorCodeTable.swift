@@ -26,6 +26,7 @@ extension ErrorCode {
       [
         "token_expired", "expired_token", "expiredtokenexception", "access_token_expired",
         "expiredauthenticationtoken", "expiredtoken", "requestexpired", "tokenrefreshrequired",
+        "invalid_session_id",
       ], .unauthorized, .tokenExpired),
     ErrorCodeMeaning(
       ["invalid_token", "invalidauthenticationtoken"], .unauthorized, .authenticationFailed),
@@ -47,10 +48,13 @@ extension ErrorCode {
       [
         "servicequotaexceededexception", "daily_limit_exceeded", "dailylimitexceeded",
         "dailylimitexceededunreg", "request_limit_exceeded", "daily_quota_exceeded",
-        "monthly_limit_exceeded", "monthly_quota_exceeded",
+        "monthly_limit_exceeded", "monthly_quota_exceeded", "over_daily_limit",
       ], .quotaExhausted, .quotaExhausted),
     ErrorCodeMeaning(
-      ["quota_exhausted", "resource_quota_exceeded", "quotaexceeded", "quota_exceeded"],
+      [
+        "quota_exhausted", "resource_quota_exceeded", "quotaexceeded", "quota_exceeded",
+        "over_query_limit",
+      ],
       .quotaUnlessShortWait, .ambiguousCode),
     // Requests that can never succeed as sent.
     ErrorCodeMeaning(
@@ -100,13 +104,14 @@ extension ErrorCode {
         "secondary_rate_limit", "slowdown", "provisionedthroughputexceededexception",
         "requestlimitexceeded", "requestthrottled", "requestthrottledexception",
         "throttledexception", "kmsthrottlingexception", "ec2throttledexception",
-        "bandwidthlimitexceeded", "priorrequestnotcomplete",
+        "bandwidthlimitexceeded", "priorrequestnotcomplete", "toomanyrequests",
       ], .retryable, .rateLimited),
     ErrorCodeMeaning(
       [
         "overloaded_error", "model_capacity_exhausted", "capacity_exceeded", "server_overloaded",
         "engine_overloaded", "temporarily_unavailable", "serviceunavailableexception",
         "modelnotreadyexception", "service_unavailable", "no_capacity", "serviceunavailable",
+        "serverbusy",
       ], .retryable, .overloaded),
     ErrorCodeMeaning(
       ["cf_bad_gateway", "bad_gateway", "origin_unreachable", "web_server_is_down"], .retryable,

@@ -47,6 +47,8 @@ enum MessageRules {
       || (facts.has(.billing) && (facts.has(.not) || facts.has(.disabled)) && !facts.has(.quota)
         && !facts.has(.location))
       || (facts.has(.payment) && facts.has(.required))
+      || (facts.has(.billing) && facts.has(.enable) && !facts.has(.quota)
+        && !facts.has(.location))
     {
       return wording(.quotaExhausted, .billing)
     }
