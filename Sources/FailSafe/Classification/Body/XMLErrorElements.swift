@@ -13,11 +13,24 @@ enum XMLErrorElements {
   /// `<Error>` element of `bytes`, trimmed; `nil` for each one that is absent or blank, and both
   /// `nil` when `bytes` holds no `<Error>` element.
   static func find(in bytes: UnsafeRawBufferPointer) -> (code: Range<Int>?, message: Range<Int>?) {
-    guard let error = firstIndex(of: "<Error>", in: bytes, from: 0) else { return (nil, nil) }
+    guard let error = errorElement(in: bytes) else { return (nil, nil) }
     let code = elementText(
       "Code", in: bytes, from: error, limit: JSONFieldScanner.maximumCodeLength)
     let message = elementText("Message", in: bytes, from: error, limit: maximumMessageLength)
     return (code, message)
+  }
+
+  /// Where the first `<Error>` element (with or without attributes: `<Error xmlns="...">`,
+  /// never `<ErrorResponse>`) starts, if any.
+  private static func errorElement(in bytes: UnsafeRawBufferPointer) -> Int? {
+    var start = 0
+    while let found = firstIndex(of: "<Error", in: bytes, from: start) {
+      let next = found + 6
+      guard next < bytes.count else { return nil }
+      if bytes[next] == UInt8(ascii: ">") || bytes[next] == 0x20 { return found }
+      start = next
+    }
+    return nil
   }
 
   /// The trimmed text between `<name>` and `</name>` after `start`, at most `limit` bytes.

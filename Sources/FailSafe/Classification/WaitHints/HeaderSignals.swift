@@ -102,6 +102,18 @@ struct HeaderSignals {
         } else if name.hasPrefix("anthropic-ratelimit-"), name.hasSuffix("-remaining") {
           windowRemaining.append(
             (Substring("a-" + name.dropFirst(20).dropLast(10)).utf8, field.value))
+        } else if name.hasPrefix("x-app-limit-") || name.hasPrefix("x-user-limit-") {
+          // X (Twitter) API v2's 24-hour limits: `x-app-limit-24hour-remaining` and
+          // `-reset` (an epoch), keyed by the whole name before the suffix.
+          if name.hasSuffix("-remaining") {
+            let window = bytes.dropLast(10)
+            windowRemaining.append((window, field.value))
+            if Self.isZero(field.value), Self.namesLongWindow(window) {
+              longWindowExhausted = true
+            }
+          } else if name.hasSuffix("-reset") {
+            windowResets.append((bytes.dropLast(6), field.value))
+          }
         }
       }
     }
@@ -181,10 +193,11 @@ struct HeaderSignals {
     value.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }
   }
 
-  /// Whether a window's name in a header names a day or a month (`day`, `daily`, `month`).
+  /// Whether a window's name in a header names a day or a month (`day`, `daily`, `month`,
+  /// `24hour`).
   private static func namesLongWindow(_ window: Substring.UTF8View) -> Bool {
     let name = String(decoding: window, as: UTF8.self).lowercased()
-    return name.contains("day") || name.contains("month")
+    return name.contains("day") || name.contains("month") || name.contains("24hour")
   }
 
   /// Whether a rate-limit policy names a daily or monthly policy (`DAILY`, `per-day`) or a
