@@ -6,8 +6,9 @@
 /// 2. documented identifiers (`invalid_api_key`, `insufficient_quota`, `API_KEY_INVALID`,
 ///    AWS exception names, Google `QuotaFailure` per-day / per-minute quota ids, ...);
 /// 3. ambiguous quota identifiers (`QUOTA_EXHAUSTED`), resolved by the provider's wait;
-/// 4. headers: `stripe-should-retry: true`, then the message wording (dead or missing keys,
-///    billing, context length, a request bigger than its rate window, rate limits, overload);
+/// 4. headers: `stripe-should-retry: true`, a rate-limit policy or window of a day or more at
+///    0, then the message wording (dead or missing keys, billing, daily allowances, context
+///    length, a request bigger than its rate window or plan, rate limits, overload);
 /// 5. a rate-limit header reporting an empty window, then a `"retryable": true` body flag;
 /// 6. broad categories (`invalid_request_error`, `RESOURCE_EXHAUSTED`, ...), which never turn
 ///    a 429 or a 5xx into a non-retryable answer;
@@ -16,10 +17,12 @@
 ///
 /// Only the first 64 KiB of a body is read, in place, with a flat scanner that cannot recurse,
 /// and only the first 256 header fields.
-/// The wait is capped at ``Configuration/maximumWait``. Evidence is short and redacted by
-/// ``SecretRedactor``.
+/// The wait is capped at ``Configuration/maximumWait``, except that a `quotaExhausted` answer
+/// reports the provider's wait as stated; a `retryable` answer whose wait is longer than
+/// ``Configuration/quotaWaitThreshold`` is `quotaExhausted` (a daily allowance, not a blip).
+/// Evidence is short and redacted by ``SecretRedactor``.
 public struct ProviderErrorClassifier: FailureClassifying {
-  /// The settings: wait cap, quota window, user rules, evidence length.
+  /// The settings: wait cap, quota window, quota wait threshold, user rules, evidence length.
   public var configuration: Configuration {
     didSet {
       (maximumWaitSeconds, shortQuotaWindowSeconds, quotaWaitThresholdSeconds) = Self.limits(

@@ -117,6 +117,9 @@ struct JSONFieldScanner {
     return table.utf8Start[Int(byte)] & 1 != 0
   }
 
+  /// Kept out of line: only interesting keys' values get here, and the scanning loop stays
+  /// small (its registers are not spent on the recording paths).
+  @inline(never)
   private mutating func record(
     _ role: JSONFieldRole, _ bytes: UnsafeRawBufferPointer, start: Int, end: Int,
     escaped: Bool, nesting: Int
@@ -211,6 +214,7 @@ struct JSONFieldScanner {
     return false
   }
 
+  @inline(never)
   private mutating func recordNumber(
     _ role: JSONFieldRole, _ bytes: UnsafeRawBufferPointer, start: Int, end: Int
   ) {
