@@ -45,6 +45,8 @@ enum JSONFieldRole {
     ("retryable", .retryable), ("errors", .message), ("err_code", .code),
     ("err_msg", .message), ("description", .message), ("reset_at", .waitUntil),
     ("resetat", .waitUntil), ("retry_at", .waitUntil), ("retryat", .waitUntil),
+    (".tag", .code), ("is_transient", .retryable), ("policyname", .quota),
+    ("errortext", .message),
   ]
 
   /// ``keys`` built for lookup, once, at first use.

@@ -9,10 +9,13 @@ extension ErrorCode {
         "invalid_api_key", "incorrect_api_key", "api_key_invalid", "invalid_x_api_key",
         "unrecognizedclientexception", "invalidclienttokenid", "invalidsignatureexception",
         "signaturedoesnotmatch", "invalid_client", "invalid_auth", "invalidsubscriptionkey",
-        "invalidaccesskeyid",
+        "invalidaccesskeyid", "invalid_access_token",
       ], .permanent, .keyInvalid),
     ErrorCodeMeaning(
-      ["token_revoked", "key_revoked", "api_key_revoked", "invalid_grant"], .permanent, .keyRevoked),
+      [
+        "token_revoked", "key_revoked", "api_key_revoked", "invalid_grant",
+        "access_token_revoked",
+      ], .permanent, .keyRevoked),
     ErrorCodeMeaning(
       ["api_key_expired", "platform_api_key_expired", "expired_api_key"], .permanent, .keyExpired),
     ErrorCodeMeaning(
@@ -20,16 +23,18 @@ extension ErrorCode {
         "account_deactivated", "organization_deactivated", "access_terminated",
         "organization_restricted", "account_inactive", "consumer_suspended", "account_suspended",
         "account_disabled", "user_suspended", "account_state_invalid", "accountproblem",
+        "err_403_developer_inactive",
       ], .permanent, .accountDisabled),
     // Credentials that a refresh or a fresh token can fix.
     ErrorCodeMeaning(
       [
         "token_expired", "expired_token", "expiredtokenexception", "access_token_expired",
         "expiredauthenticationtoken", "expiredtoken", "requestexpired", "tokenrefreshrequired",
-        "invalid_session_id",
+        "invalid_session_id", "expired_access_token", "expired_auth_token",
       ], .unauthorized, .tokenExpired),
     ErrorCodeMeaning(
-      ["invalid_token", "invalidauthenticationtoken"], .unauthorized, .authenticationFailed),
+      ["invalid_token", "invalidauthenticationtoken", "bad_auth_token"], .unauthorized,
+      .authenticationFailed),
     ErrorCodeMeaning(
       [
         "missing_api_key", "no_api_key", "credentials_missing", "missingauthenticationtoken",
@@ -42,13 +47,15 @@ extension ErrorCode {
         "project_spend_limit_exceeded", "spend_limit_exceeded", "enforced_spend_limit_reached",
         "insufficient_balance", "insufficient_credits", "credit_limit_exceeded",
         "credits_exhausted", "billing_error", "billing_disabled", "insufficientquota",
-        "payment_required", "insufficient_user_quota", "arrearage",
+        "payment_required", "insufficient_user_quota", "arrearage", "budget_exceeded",
       ], .quotaExhausted, .billing),
     ErrorCodeMeaning(
       [
         "servicequotaexceededexception", "daily_limit_exceeded", "dailylimitexceeded",
         "dailylimitexceededunreg", "request_limit_exceeded", "daily_quota_exceeded",
-        "monthly_limit_exceeded", "monthly_quota_exceeded", "over_daily_limit",
+        "monthly_limit_exceeded", "monthly_quota_exceeded", "over_daily_limit", "cap_exceeded",
+        "transaction_cap_exceeded", "storage_cap_exceeded", "download_cap_exceeded",
+        "err_403_developer_over_rate",
       ], .quotaExhausted, .quotaExhausted),
     ErrorCodeMeaning(
       [
@@ -105,6 +112,7 @@ extension ErrorCode {
         "requestlimitexceeded", "requestthrottled", "requestthrottledexception",
         "throttledexception", "kmsthrottlingexception", "ec2throttledexception",
         "bandwidthlimitexceeded", "priorrequestnotcomplete", "toomanyrequests",
+        "rate_limit_reached", "rate_limited", "err_403_developer_over_qps",
       ], .retryable, .rateLimited),
     ErrorCodeMeaning(
       [

@@ -38,7 +38,8 @@ enum MessageRules {
 
   private static func billing(_ facts: MessageFacts) -> Verdict? {
     if facts.has(.unpaid) { return wording(.quotaExhausted, .billing) }
-    if facts.has(.spendLimit) || facts.has(.creditBalance) || facts.has(.keyLimit)
+    if facts.has(.spendLimit) || (facts.has(.spend) && facts.has(.exceeded))
+      || facts.has(.creditBalance) || facts.has(.keyLimit)
       || facts.has(.freeDaily)
       || (facts.has(.credit)
         && (facts.has(.insufficient) || facts.has(.no) || facts.has(.any) || facts.has(.out)

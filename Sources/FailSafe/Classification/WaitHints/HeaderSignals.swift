@@ -80,6 +80,9 @@ struct HeaderSignals {
         shouldRetry = field.value.utf8.elementsEqual("true".utf8)
       case "x-amzn-errortype":
         codes.append(ErrorCode.normalize(field.value.lowercased()))
+      case "x-mashery-error-code":
+        // TIBCO Mashery gateways (TomTom and others): ERR_403_DEVELOPER_OVER_QPS, ...
+        codes.append(field.value.lowercased())
       case "www-authenticate":
         if let code = Self.authenticateError(field.value) { codes.append(code) }
       default:
