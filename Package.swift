@@ -23,7 +23,8 @@ let package = Package(
     .executableTarget(name: "failsafe-bench", dependencies: ["FailSafe"]),
     // Fixtures/ holds files the tests read by path (see its README), not sources.
     .testTarget(
-      name: "FailSafeTests", dependencies: ["FailSafe", "FailSafeTesting"], exclude: ["Fixtures"]),
+      name: "FailSafeTests", dependencies: ["FailSafe", "FailSafeTesting", "FailSafeCommands"],
+      exclude: ["Fixtures"]),
     // A child process for the state store's kill-during-write and two-process tests.
     .executableTarget(
       name: "FailSafeStateTestHelper", dependencies: ["FailSafe", "FailSafeTesting"],

@@ -4,7 +4,8 @@
 //   line 1   the status, optionally followed by a space and `receivedAt` in seconds since 1970
 //   then     `name: value` header lines, up to the first empty line
 //   the rest the body, as bytes
-// Checked (Docs/Classification.md): no crash; a wait is within 0...maximumWait; the evidence
+// Checked (Docs/Classification.md): no crash; a wait is within 0...maximumWait (a
+// quotaExhausted one within a year and a day: it is reported as stated); the evidence
 // has been through the redactor (redacting it again changes nothing, which holds because
 // redaction is idempotent) and holds no token that starts with a known secret prefix.
 
@@ -13,6 +14,8 @@ import Foundation
 
 private let classifier = ProviderErrorClassifier()
 private let maximumWait = classifier.configuration.maximumWait
+/// The longest wait a quotaExhausted answer reports as stated (a year and a day).
+private let longestQuotaWait = Duration.seconds(366 * 86_400)
 
 /// libFuzzer's entry point: classifies one response built from `data`.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -21,7 +24,9 @@ public func classifierFuzzInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
   let response = response(from: input)
   let verdict = classifier.classify(response)
   if let wait = verdict.retryAfter {
-    require(wait >= .zero && wait <= maximumWait, "wait \(wait) outside 0...\(maximumWait)")
+    let limit =
+      verdict.disposition == .quotaExhausted ? max(maximumWait, longestQuotaWait) : maximumWait
+    require(wait >= .zero && wait <= limit, "wait \(wait) outside 0...\(limit)")
   }
   require(
     SecretRedactor.redact(verdict.evidence) == verdict.evidence,

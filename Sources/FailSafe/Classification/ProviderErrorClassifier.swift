@@ -6,8 +6,9 @@
 /// 2. documented identifiers (`invalid_api_key`, `insufficient_quota`, `API_KEY_INVALID`,
 ///    AWS exception names, Google `QuotaFailure` per-day / per-minute quota ids, ...);
 /// 3. ambiguous quota identifiers (`QUOTA_EXHAUSTED`), resolved by the provider's wait;
-/// 4. headers: `stripe-should-retry: true`, then the message wording (dead or missing keys,
-///    billing, context length, a request bigger than its rate window, rate limits, overload);
+/// 4. headers: `stripe-should-retry: true`, a rate-limit policy or window of a day or more at
+///    0, then the message wording (dead or missing keys, billing, daily allowances, context
+///    length, a request bigger than its rate window or plan, rate limits, overload);
 /// 5. a rate-limit header reporting an empty window, then a `"retryable": true` body flag;
 /// 6. broad categories (`invalid_request_error`, `RESOURCE_EXHAUSTED`, ...), which never turn
 ///    a 429 or a 5xx into a non-retryable answer;
@@ -16,12 +17,17 @@
 ///
 /// Only the first 64 KiB of a body is read, in place, with a flat scanner that cannot recurse,
 /// and only the first 256 header fields.
-/// The wait is capped at ``Configuration/maximumWait``. Evidence is short and redacted by
-/// ``SecretRedactor``.
+/// The wait is capped at ``Configuration/maximumWait``, except that a `quotaExhausted` answer
+/// reports the provider's wait as stated; a `retryable` answer whose wait is longer than
+/// ``Configuration/quotaWaitThreshold`` is `quotaExhausted` (a daily allowance, not a blip).
+/// Evidence is short and redacted by ``SecretRedactor``.
 public struct ProviderErrorClassifier: FailureClassifying {
-  /// The settings: wait cap, quota window, user rules, evidence length.
+  /// The settings: wait cap, quota window, quota wait threshold, user rules, evidence length.
   public var configuration: Configuration {
-    didSet { (maximumWaitSeconds, shortQuotaWindowSeconds) = Self.limits(of: configuration) }
+    didSet {
+      (maximumWaitSeconds, shortQuotaWindowSeconds, quotaWaitThresholdSeconds) = Self.limits(
+        of: configuration)
+    }
   }
 
   /// ``Configuration/maximumWait`` and ``Configuration/shortQuotaWindow`` in seconds, worked
@@ -29,15 +35,25 @@ public struct ProviderErrorClassifier: FailureClassifying {
   /// `Duration`'s components divides a 128-bit integer).
   private var maximumWaitSeconds: Double
   private var shortQuotaWindowSeconds: Double
+  private var quotaWaitThresholdSeconds: Double
+
+  /// The longest provider wait that is ever read as meaning something (a year and a day):
+  /// a longer one (`Retry-After: 99999999999`, a date in the year 9999) is a broken hint,
+  /// capped at ``Configuration/maximumWait`` and never turned into a quota.
+  static let longestPlausibleWait: Double = 366 * 86_400
 
   /// Creates a classifier with `configuration`.
   public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
-    (maximumWaitSeconds, shortQuotaWindowSeconds) = Self.limits(of: configuration)
+    (maximumWaitSeconds, shortQuotaWindowSeconds, quotaWaitThresholdSeconds) = Self.limits(
+      of: configuration)
   }
 
-  private static func limits(of configuration: Configuration) -> (Double, Double) {
-    (seconds(configuration.maximumWait), seconds(configuration.shortQuotaWindow))
+  private static func limits(of configuration: Configuration) -> (Double, Double, Double) {
+    (
+      seconds(configuration.maximumWait), seconds(configuration.shortQuotaWindow),
+      seconds(configuration.quotaWaitThreshold)
+    )
   }
 
   /// Classifies a provider's non-success HTTP response.
@@ -56,8 +72,11 @@ public struct ProviderErrorClassifier: FailureClassifying {
     // The messages' words are read only when they can matter (see ``LazyMessageFacts``):
     // for the wait when no header or field states one, or for the wording's verdict.
     var facts = LazyMessageFacts()
-    let statedWait = headers.explicitWait ?? body.waitSeconds ?? headers.windowResetWait
-    let rawWait = statedWait ?? facts.read(body, in: inspected).wait
+    let statedWait =
+      headers.explicitWait ?? body.structuredWait(reference: headers.reference)
+      ?? headers.windowResetWait
+    let rawWait =
+      statedWait ?? facts.read(body, in: inspected).statedWait(reference: headers.reference)
     let wait = cappedWait(rawWait)
 
     var chosen: Verdict
@@ -68,7 +87,16 @@ public struct ProviderErrorClassifier: FailureClassifying {
         status: status, body: body, inspected: inspected, headers: headers, facts: &facts)
     }
 
-    let (disposition, reason) = resolve(chosen.outcome, wait: wait)
+    var (disposition, reason) = resolve(chosen.outcome, wait: wait)
+    // A provider wait longer than the threshold (within reason) is a long-window allowance.
+    let longWait = rawWait.flatMap {
+      $0.isFinite && $0 >= 0 && $0 <= Self.longestPlausibleWait ? $0 : nil
+    }
+    if disposition == .retryable, let longWait, longWait > quotaWaitThresholdSeconds {
+      (disposition, reason) = (.quotaExhausted, .quotaExhausted)
+    }
+    // A quota's wait is reported as the provider states it: the cap belongs to the breaker.
+    let reportedWait = disposition == .quotaExhausted ? (longWait ?? wait) : wait
     let firstMessage = body.firstMessage
     let messageIsCut =
       firstMessage.map { Self.isCut($0, in: inspected, bodyLength: response.body.count) } ?? false
@@ -81,7 +109,8 @@ public struct ProviderErrorClassifier: FailureClassifying {
       }
     }
     return Classification(
-      disposition: disposition, reason: reason, retryAfter: wait.map(Self.duration(seconds:)),
+      disposition: disposition, reason: reason,
+      retryAfter: reportedWait.map(Self.duration(seconds:)),
       evidence: evidence)
   }
 
@@ -158,6 +187,10 @@ public struct ProviderErrorClassifier: FailureClassifying {
       consider(verdict, fromCode: true)
     }
     consider(QuotaWindow.verdict(for: body, in: inspected))
+    if headers.longWindowExhausted, status == 429 || status == 403 {
+      consider(
+        .decided(.quotaExhausted, .quotaExhausted, .quotaHeader, source: "ratelimit-policy"))
+    }
     if headers.shouldRetry == true {
       consider(.decided(.retryable, .serverError, .retryHeader, source: "stripe-should-retry"))
     }
@@ -177,6 +210,14 @@ public struct ProviderErrorClassifier: FailureClassifying {
     if body.retryableFlag == true {
       consider(
         .decided(.retryable, StatusDefaults.verdictReason(status), .flag, source: "retryable"))
+    }
+    // A throttling code whose message names a long allowance or billing ("Throttling: Daily
+    // message quota exceeded") is that quota: the code says how it is enforced, the wording
+    // which window ran out. A short provider wait still makes a daily limit a rate limit.
+    if bestFromCode, best.disposition == .retryable, let wording,
+      wording.disposition == .quotaExhausted || wording.disposition == nil
+    {
+      best.outcome = wording.outcome
     }
     // A code decided the disposition; the wording may still name the reason more precisely
     // (API_KEY_INVALID whose message says "API key expired" is keyExpired).

@@ -18,9 +18,10 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
       status: status, headers: HTTPHeaderFields(headers.map { ($0.key, $0.value) }), body: body)
   }
 
-  /// The development corpus inside the repository (see `Fixtures/README.md`).
-  static var path: String {
-    get throws(TestFixtures.OutsideRepository) { try TestFixtures.path(TestFixtures.corpus) }
+  /// The labelled corpus file `fixture` (a path under the fixtures folder) inside the
+  /// repository (see `Fixtures/README.md`).
+  static func path(_ fixture: String) throws(TestFixtures.OutsideRepository) -> String {
+    try TestFixtures.path(fixture)
   }
 
   enum LoadError: Error, CustomStringConvertible {
@@ -37,10 +38,13 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
     }
   }
 
-  /// Every case, or an error saying why the corpus could not be read.
-  static func load() -> Result<[CorpusCase], LoadError> {
+  /// Every case of `fixture` (by default the development corpus), or an error saying why it
+  /// could not be read.
+  static func load(_ fixture: String = TestFixtures.corpus) -> Result<[CorpusCase], LoadError> {
     let path: String
-    do { path = try Self.path } catch { return .failure(.outsideRepository(error.description)) }
+    do { path = try Self.path(fixture) } catch {
+      return .failure(.outsideRepository(error.description))
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       return .failure(.missing(path))
     }

@@ -6,11 +6,20 @@ import Testing
 @Suite("Provider error corpus", .timeLimit(.minutes(SanitizerDetection.timeLimitMinutes(1))))
 struct ProviderCorpusTests {
   static let loaded = CorpusCase.load()
-  static let cases: [CorpusCase] = (try? loaded.get()) ?? []
+  static let loadedMore = CorpusCase.load(TestFixtures.moreCorpus)
+  /// Both files: the shared development corpus and the repository's own cases.
+  static let cases: [CorpusCase] = ((try? loaded.get()) ?? []) + ((try? loadedMore.get()) ?? [])
 
   @Test func corpusIsPresentAndComplete() throws {
     let cases = try Self.loaded.get()
     #expect(cases.count >= 48, "expected the 48-case development corpus, read \(cases.count)")
+  }
+
+  @Test func moreCorpusIsPresentAndComplete() throws {
+    let more = try Self.loadedMore.get()
+    #expect(more.count >= 40, "expected at least 40 cases of our own, read \(more.count)")
+    let shared = Set(try Self.loaded.get().map(\.id))
+    #expect(more.allSatisfy { !shared.contains($0.id) }, "a case id repeats the shared corpus")
   }
 
   @Test(arguments: cases)

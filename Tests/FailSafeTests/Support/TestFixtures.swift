@@ -17,10 +17,14 @@ enum TestFixtures {
   static let folder: URL = packageRoot.appendingPathComponent("Tests/FailSafeTests/Fixtures")
 
   /// Every fixture a test reads, relative to ``folder``. The containment test checks each.
-  static let all: [String] = [corpus]
+  static let all: [String] = [corpus, moreCorpus]
 
   /// The development corpus of labelled provider errors (a copy; see Fixtures/README.md).
   static let corpus = "corpus/provider-errors-dev.jsonl"
+
+  /// The repository's own labelled provider errors beyond the shared corpus (issue #16: AWS,
+  /// mail, maps, CRM, payments, relays and more; see Fixtures/README.md).
+  static let moreCorpus = "provider-errors-more.jsonl"
 
   /// Why a fixture path was refused.
   struct OutsideRepository: Error, CustomStringConvertible {

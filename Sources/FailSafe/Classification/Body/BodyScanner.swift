@@ -34,10 +34,23 @@ enum BodyScanner {
       scanner.scan(content, nesting: 0)
       signals = scanner.signals
     case UInt8(ascii: "<"):
-      signals.shape = .html
-      if let title = HTMLTitle.find(in: content) {
-        signals.addMessage(.span((start + title.lowerBound)..<(start + title.upperBound)))
+      func span(_ range: Range<Int>) -> BodyText {
+        .span((start + range.lowerBound)..<(start + range.upperBound))
       }
+      let error = XMLErrorElements.find(in: content)
+      if let code = error.code {
+        // An AWS XML error: its code and message are read as a JSON body's would be.
+        signals.shape = .xml
+        let name = ErrorCode.nameRange(
+          in: UnsafeRawBufferPointer(rebasing: content[code]))
+        signals.addCode(
+          span((code.lowerBound + name.lowerBound)..<(code.lowerBound + name.upperBound)))
+        if let message = error.message { signals.addMessage(span(message)) }
+        return signals
+      }
+      signals.shape = .html
+      if let title = HTMLTitle.find(in: content) { signals.addMessage(span(title)) }
+      signals.pageStart = start
     default:
       signals.shape = .text
       signals.addMessage(.span(start..<(start + min(content.count, textMessageLength))))

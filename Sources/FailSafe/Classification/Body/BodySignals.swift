@@ -12,6 +12,9 @@ struct BodySignals {
     case json
     /// Starts with `<`: an HTML or XML error page, usually from a proxy.
     case html
+    /// Starts with `<` and holds an AWS-style `<Error><Code>` element: an API's XML error,
+    /// whose code and message are read like a JSON body's.
+    case xml
     /// Anything else: plain text.
     case text
   }
@@ -53,8 +56,22 @@ struct BodySignals {
   private(set) var codeCount = 0
   /// The first wait the body states in a structured field, in seconds (not yet capped).
   var waitSeconds: Double?
+  /// The first time the body names for a retry or a reset (`reset_at`, or a `retry_after`
+  /// written as a time), in seconds since 1970.
+  var waitUntil: Double?
+
+  /// The body's structured wait, measured from `reference` (seconds since 1970) when it is a
+  /// time; `nil` without one.
+  func structuredWait(reference: Double?) -> Double? {
+    if let waitSeconds { return waitSeconds }
+    guard let waitUntil, let reference else { return nil }
+    return max(0, waitUntil - reference)
+  }
   /// An explicit `"retryable": true/false` flag (Cloudflare's JSON errors).
   var retryableFlag: Bool?
+  /// Where an HTML page starts in the inspected bytes: its visible text (``HTMLPageText``) is
+  /// read from there, only for a wait it states, and only when nothing else states one.
+  var pageStart: Int?
 
   /// Appends `field`, reserving room for a typical body's fields on the first one, so the
   /// array is allocated once rather than grown one field at a time.

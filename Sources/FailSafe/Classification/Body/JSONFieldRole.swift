@@ -14,6 +14,9 @@ enum JSONFieldRole {
   case wait
   /// A wait in milliseconds.
   case waitMilliseconds
+  /// The time a retry may be made or a window resets (`reset_at`): an RFC 3339 time or a
+  /// Unix epoch, measured against the response's `date` header.
+  case waitUntil
   /// A boolean saying whether a retry may help.
   case retryable
 
@@ -39,7 +42,11 @@ enum JSONFieldRole {
     ("retrydelay", .wait), ("retry_delay", .wait), ("retry_after", .wait),
     ("retryafter", .wait), ("retry_after_seconds", .wait), ("quotaresetdelay", .wait),
     ("estimated_time", .wait), ("retry_after_ms", .waitMilliseconds),
-    ("retryable", .retryable),
+    ("retryable", .retryable), ("errors", .message), ("err_code", .code),
+    ("err_msg", .message), ("description", .message), ("reset_at", .waitUntil),
+    ("resetat", .waitUntil), ("retry_at", .waitUntil), ("retryat", .waitUntil),
+    (".tag", .code), ("is_transient", .retryable), ("policyname", .quota),
+    ("errortext", .message),
   ]
 
   /// ``keys`` built for lookup, once, at first use.

@@ -117,6 +117,9 @@ struct JSONFieldScanner {
     return table.utf8Start[Int(byte)] & 1 != 0
   }
 
+  /// Kept out of line: only interesting keys' values get here, and the scanning loop stays
+  /// small (its registers are not spent on the recording paths).
+  @inline(never)
   private mutating func record(
     _ role: JSONFieldRole, _ bytes: UnsafeRawBufferPointer, start: Int, end: Int,
     escaped: Bool, nesting: Int
@@ -172,7 +175,14 @@ struct JSONFieldScanner {
         signals.addMessage(text(messageRange))
       }
     case .wait:
-      if signals.waitSeconds == nil { signals.waitSeconds = DurationText.seconds(value) }
+      guard signals.waitSeconds == nil else { break }
+      signals.waitSeconds = DurationText.seconds(value)
+      if signals.waitSeconds == nil, signals.waitUntil == nil {
+        // `"retry_after": "2026-03-03T10:05:00Z"` is a time, never a number of seconds.
+        signals.waitUntil = Self.time(value)
+      }
+    case .waitUntil:
+      if signals.waitUntil == nil { signals.waitUntil = Self.time(value) }
     case .waitMilliseconds:
       if signals.waitSeconds == nil, let milliseconds = DurationText.seconds(value) {
         signals.waitSeconds = milliseconds / 1_000
@@ -204,10 +214,15 @@ struct JSONFieldScanner {
     return false
   }
 
+  @inline(never)
   private mutating func recordNumber(
     _ role: JSONFieldRole, _ bytes: UnsafeRawBufferPointer, start: Int, end: Int
   ) {
     // Only waits are numbers the classifier keeps: other numbers ("code": 429) are not parsed.
+    if role == .waitUntil, signals.waitUntil == nil {
+      signals.waitUntil = DurationText.decimal(bytes[start..<end]).flatMap(TimestampText.epoch)
+      return
+    }
     guard signals.waitSeconds == nil, role == .wait || role == .waitMilliseconds else { return }
     let number = DurationText.decimal(bytes[start..<end])
     switch role {
@@ -237,11 +252,39 @@ struct JSONFieldScanner {
     guard first < value.count,
       value[first] == UInt8(ascii: "{") || value[first] == UInt8(ascii: "[")
     else { return false }
+    if value[first] == UInt8(ascii: "[") {
+      // "[API] Invalid API key" (Shopify) is a message, not an array: an array's first value
+      // starts with a bracket, a quote, a digit, a sign or a literal, or it is empty.
+      var next = first + 1
+      while next < value.count, BodyScanner.isWhitespace(value[next]) { next += 1 }
+      guard next < value.count, Self.startsJSONArrayElement(value[next]) else { return false }
+    }
     let outerOrigin = origin
     origin = valueOrigin
     scan(value, nesting: nesting + 1)
     origin = outerOrigin
     return true
+  }
+
+  /// The time in a string value: an ISO 8601 time (``TimestampText/leadingTimestamp(_:from:)``,
+  /// the whole value) or an all-digit Unix epoch; `nil` for anything else.
+  private static func time(_ value: UnsafeRawBufferPointer) -> Double? {
+    if value.count >= 10, value.count <= 40, value.allSatisfy({ $0 &- 48 < 10 }) {
+      return DurationText.decimal(value).flatMap(TimestampText.epoch)
+    }
+    return TimestampText.leadingTimestamp(value, from: 0)
+  }
+
+  /// Whether `byte` may follow the `[` of a JSON array: a value's first byte or `]`.
+  private static func startsJSONArrayElement(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\""),
+      UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "t"),
+      UInt8(ascii: "f"), UInt8(ascii: "n"):
+      return true
+    default:
+      return false
+    }
   }
 
   /// The index of the closing quote of the string starting at `start` (or the end of the

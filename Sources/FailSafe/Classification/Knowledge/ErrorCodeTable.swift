@@ -9,9 +9,13 @@ extension ErrorCode {
         "invalid_api_key", "incorrect_api_key", "api_key_invalid", "invalid_x_api_key",
         "unrecognizedclientexception", "invalidclienttokenid", "invalidsignatureexception",
         "signaturedoesnotmatch", "invalid_client", "invalid_auth", "invalidsubscriptionkey",
+        "invalidaccesskeyid", "invalid_access_token",
       ], .permanent, .keyInvalid),
     ErrorCodeMeaning(
-      ["token_revoked", "key_revoked", "api_key_revoked", "invalid_grant"], .permanent, .keyRevoked),
+      [
+        "token_revoked", "key_revoked", "api_key_revoked", "invalid_grant",
+        "access_token_revoked",
+      ], .permanent, .keyRevoked),
     ErrorCodeMeaning(
       ["api_key_expired", "platform_api_key_expired", "expired_api_key"], .permanent, .keyExpired),
     ErrorCodeMeaning(
@@ -19,15 +23,18 @@ extension ErrorCode {
         "account_deactivated", "organization_deactivated", "access_terminated",
         "organization_restricted", "account_inactive", "consumer_suspended", "account_suspended",
         "account_disabled", "user_suspended", "account_state_invalid", "accountproblem",
+        "err_403_developer_inactive",
       ], .permanent, .accountDisabled),
     // Credentials that a refresh or a fresh token can fix.
     ErrorCodeMeaning(
       [
         "token_expired", "expired_token", "expiredtokenexception", "access_token_expired",
-        "expiredauthenticationtoken",
+        "expiredauthenticationtoken", "expiredtoken", "requestexpired", "tokenrefreshrequired",
+        "invalid_session_id", "expired_access_token", "expired_auth_token",
       ], .unauthorized, .tokenExpired),
     ErrorCodeMeaning(
-      ["invalid_token", "invalidauthenticationtoken"], .unauthorized, .authenticationFailed),
+      ["invalid_token", "invalidauthenticationtoken", "bad_auth_token"], .unauthorized,
+      .authenticationFailed),
     ErrorCodeMeaning(
       [
         "missing_api_key", "no_api_key", "credentials_missing", "missingauthenticationtoken",
@@ -40,12 +47,22 @@ extension ErrorCode {
         "project_spend_limit_exceeded", "spend_limit_exceeded", "enforced_spend_limit_reached",
         "insufficient_balance", "insufficient_credits", "credit_limit_exceeded",
         "credits_exhausted", "billing_error", "billing_disabled", "insufficientquota",
-        "payment_required",
+        "payment_required", "insufficient_user_quota", "arrearage", "budget_exceeded",
       ], .quotaExhausted, .billing),
     ErrorCodeMeaning(
-      ["servicequotaexceededexception", "daily_limit_exceeded"], .quotaExhausted, .quotaExhausted),
+      [
+        "servicequotaexceededexception", "daily_limit_exceeded", "dailylimitexceeded",
+        "dailylimitexceededunreg", "request_limit_exceeded", "daily_quota_exceeded",
+        "monthly_limit_exceeded", "monthly_quota_exceeded", "over_daily_limit", "cap_exceeded",
+        "transaction_cap_exceeded", "storage_cap_exceeded", "download_cap_exceeded",
+        "err_403_developer_over_rate",
+      ], .quotaExhausted, .quotaExhausted),
     ErrorCodeMeaning(
-      ["quota_exhausted", "resource_quota_exceeded"], .quotaUnlessShortWait, .ambiguousCode),
+      [
+        "quota_exhausted", "resource_quota_exceeded", "quotaexceeded", "quota_exceeded",
+        "over_query_limit",
+      ],
+      .quotaUnlessShortWait, .ambiguousCode),
     // Requests that can never succeed as sent.
     ErrorCodeMeaning(
       [
@@ -77,6 +94,7 @@ extension ErrorCode {
         "api_key_android_app_blocked", "api_key_ios_app_blocked",
         "access_token_scope_insufficient", "user_project_denied", "iam_permission_denied",
         "missing_scope", "unauthorized_client", "permissiondenied", "operationnotsupported",
+        "unauthorizedoperation", "optinrequired",
       ], .fatal, .permissionDenied),
     ErrorCodeMeaning(
       [
@@ -89,14 +107,19 @@ extension ErrorCode {
     ErrorCodeMeaning(
       [
         "rate_limit", "ratelimited", "throttlingexception", "throttling",
-        "toomanyrequestsexception",
-        "too_many_requests", "slow_down", "userratelimitexceeded", "secondary_rate_limit",
+        "toomanyrequestsexception", "too_many_requests", "slow_down", "userratelimitexceeded",
+        "secondary_rate_limit", "slowdown", "provisionedthroughputexceededexception",
+        "requestlimitexceeded", "requestthrottled", "requestthrottledexception",
+        "throttledexception", "kmsthrottlingexception", "ec2throttledexception",
+        "bandwidthlimitexceeded", "priorrequestnotcomplete", "toomanyrequests",
+        "rate_limit_reached", "rate_limited", "err_403_developer_over_qps",
       ], .retryable, .rateLimited),
     ErrorCodeMeaning(
       [
         "overloaded_error", "model_capacity_exhausted", "capacity_exceeded", "server_overloaded",
         "engine_overloaded", "temporarily_unavailable", "serviceunavailableexception",
-        "modelnotreadyexception", "service_unavailable", "no_capacity",
+        "modelnotreadyexception", "service_unavailable", "no_capacity", "serviceunavailable",
+        "serverbusy",
       ], .retryable, .overloaded),
     ErrorCodeMeaning(
       ["cf_bad_gateway", "bad_gateway", "origin_unreachable", "web_server_is_down"], .retryable,
@@ -104,14 +127,14 @@ extension ErrorCode {
     ErrorCodeMeaning(
       [
         "cf_gateway_timeout", "connection_timeout", "modeltimeoutexception", "timeout_error",
-        "gateway_timeout", "origin_timeout",
+        "gateway_timeout", "origin_timeout", "requesttimeout",
       ], .retryable, .timeout),
     ErrorCodeMeaning(
       ["lock_timeout", "concurrent_request", "conflict_error"], .retryable, .conflict),
     ErrorCodeMeaning(
       [
         "processing_error", "internalserverexception", "internalfailure", "modelerrorexception",
-        "modelstreamerrorexception",
+        "modelstreamerrorexception", "internalerror",
       ], .retryable, .serverError),
     // Broad categories: they decide only when nothing more specific does.
     ErrorCodeMeaning(

@@ -15,6 +15,14 @@ struct LazyMessageFacts {
     for field in body.fields where field.kind == .message {
       field.text.withBytes(in: inspected) { read.read($0) }
     }
+    if !read.hasWait, let pageStart = body.pageStart, pageStart < inspected.count {
+      // An HTML page's visible text is read for the wait it states, not for its wording.
+      let text = HTMLPageText.extract(
+        from: UnsafeRawBufferPointer(rebasing: inspected[pageStart...]))
+      var page = MessageFacts()
+      text.withUnsafeBytes { page.read($0) }
+      read.takeWait(of: page)
+    }
     facts = read
     return read
   }

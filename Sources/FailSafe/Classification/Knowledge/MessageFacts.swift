@@ -25,6 +25,27 @@ struct MessageFacts {
   private(set) var requested: Double?
   /// The wait after "try again in", "retry in" or "retry after", in seconds (uncapped).
   private(set) var wait: Double?
+  /// The time after "retry after", "try again at", "resets at", "until" and the like when the
+  /// text names a time instead of a wait (`2026-02-12T08:18:19Z`, an epoch), in seconds since
+  /// 1970: measured against the response's `date` header, never read as seconds.
+  private(set) var waitUntil: Double?
+
+  /// The wait these facts state, measured from `reference` (seconds since 1970) when they name
+  /// a time; `nil` without one.
+  func statedWait(reference: Double?) -> Double? {
+    if let wait { return wait }
+    guard let waitUntil, let reference else { return nil }
+    return max(0, waitUntil - reference)
+  }
+
+  /// Whether a wait or a time was found.
+  var hasWait: Bool { wait != nil || waitUntil != nil }
+
+  /// Takes the wait or time `other` found (its words are not taken).
+  mutating func takeWait(of other: MessageFacts) {
+    wait = other.wait
+    waitUntil = other.waitUntil
+  }
 
   /// Whether `word` occurs. (Inlined: the rules ask this dozens of times per message.)
   @inline(always)
@@ -41,6 +62,9 @@ struct MessageFacts {
     guard let limit, let requested, limit > 0 else { return false }
     return requested > limit
   }
+
+  /// Whether a "limit: 0" was reported: the plan allows none of what this request needs.
+  var windowIsZero: Bool { limit == 0 }
 
   /// Reads one message. Call once per message; facts accumulate.
   mutating func read(_ bytes: UnsafeRawBufferPointer) {
@@ -76,6 +100,9 @@ struct MessageFacts {
         continue
       }
       words |= 1 << UInt128(word.rawValue)
+      if word == .wait || word == .until, !hasWait {
+        noteWait(bytes, after: index, timeOnly: word == .until)
+      }
       if let previous { notePair(previous, word, bytes, after: index) }
       previous = word
     }
@@ -114,13 +141,23 @@ struct MessageFacts {
     case (.slow, .down): insert(.slowDown)
     case (.deadline, .exceeded), (.deadline, .expired): insert(.deadlineExceeded)
     case (.service, .disabled), (.api, .disabled): insert(.serviceDisabled)
-    case (.again, .inKeyword), (.retry, .inKeyword), (.retry, .after):
-      if wait == nil { wait = DurationText.leadingSeconds(bytes, from: end) }
+    case (.again, .inKeyword), (.retry, .inKeyword), (.retry, .after), (.again, .after),
+      (.reset, .inKeyword), (.retry, .at), (.again, .at), (.reset, .at), (.reset, .after):
+      if !hasWait { noteWait(bytes, after: end, timeOnly: false) }
     default: break
     }
   }
 
   private mutating func insert(_ pair: Pair) { pairs |= 1 << UInt64(pair.rawValue) }
+
+  /// Reads the wait or time stated at `end` (see ``WaitText``); with `timeOnly`, only a time.
+  private mutating func noteWait(_ bytes: UnsafeRawBufferPointer, after end: Int, timeOnly: Bool) {
+    switch WaitText.read(bytes, from: end) {
+    case .seconds(let seconds): if !timeOnly { wait = seconds }
+    case .time(let time): waitUntil = time
+    case nil: break
+    }
+  }
 
   private mutating func readNumber(
     _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, after previous: MessageWord?

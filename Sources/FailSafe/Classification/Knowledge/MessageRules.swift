@@ -6,6 +6,9 @@ enum MessageRules {
   static func verdict(for facts: MessageFacts, status: Int) -> Verdict? {
     let clientSide = StatusDefaults.isClientSide(status)
     let belowServerError = status < 500
+    if status == 429, requestNeedsMoreThanPlan(facts) {
+      return wording(.fatal, .requestExceedsLimit)
+    }
     if belowServerError, let verdict = billing(facts) { return verdict }
     if clientSide, let verdict = credential(facts, status: status) { return verdict }
     if status >= 400, status < 500,
@@ -22,8 +25,21 @@ enum MessageRules {
     return nil
   }
 
+  /// A 429 whose wording says the request needs what the plan lacks ("this model requires a
+  /// paid plan", "not available on your current plan", a window of `limit: 0`): waiting never
+  /// makes it fit. Wording about the rate itself keeps it a rate limit.
+  private static func requestNeedsMoreThanPlan(_ facts: MessageFacts) -> Bool {
+    if facts.has(.rateLimit) || facts.has(.rateLimited) || facts.has(.tooMany) { return false }
+    if facts.windowIsZero { return true }
+    return facts.has(.plan)
+      && (facts.has(.required) || facts.has(.notSupported) || facts.has(.unsupported)
+        || (facts.has(.not) && facts.has(.supported)))
+  }
+
   private static func billing(_ facts: MessageFacts) -> Verdict? {
-    if facts.has(.spendLimit) || facts.has(.creditBalance) || facts.has(.keyLimit)
+    if facts.has(.unpaid) { return wording(.quotaExhausted, .billing) }
+    if facts.has(.spendLimit) || (facts.has(.spend) && facts.has(.exceeded))
+      || facts.has(.creditBalance) || facts.has(.keyLimit)
       || facts.has(.freeDaily)
       || (facts.has(.credit)
         && (facts.has(.insufficient) || facts.has(.no) || facts.has(.any) || facts.has(.out)
@@ -32,6 +48,8 @@ enum MessageRules {
       || (facts.has(.billing) && (facts.has(.not) || facts.has(.disabled)) && !facts.has(.quota)
         && !facts.has(.location))
       || (facts.has(.payment) && facts.has(.required))
+      || (facts.has(.billing) && facts.has(.enable) && !facts.has(.quota)
+        && !facts.has(.location))
     {
       return wording(.quotaExhausted, .billing)
     }
@@ -42,6 +60,11 @@ enum MessageRules {
         || (facts.has(.usage) && facts.has(.exceeded))
       {
         return wording(.quotaExhausted, .quotaExhausted)
+      }
+      // A daily limit: a quota, unless the provider's own wait says the window reopens soon
+      // (OpenAI's requests-per-day rate limits say "try again in 6m0s").
+      if facts.has(.day) {
+        return Verdict(outcome: .quotaUnlessShortWait, strength: .wording, source: "daily limit")
       }
       // Google's generic "Resource has been exhausted (e.g. check quota)" is shared capacity.
       if facts.has(.quota) && (facts.has(.exceeded) || facts.has(.insufficient))
@@ -54,7 +77,20 @@ enum MessageRules {
   }
 
   private static func credential(_ facts: MessageFacts, status: Int) -> Verdict? {
-    if facts.has(.leaked) || facts.has(.revoked) { return wording(.permanent, .keyRevoked) }
+    // "invalid, expired, or revoked" cannot tell which: it stays `unauthorized` (below).
+    if facts.has(.leaked) || (facts.has(.revoked) && !facts.has(.expired)) {
+      return wording(.permanent, .keyRevoked)
+    }
+    let credentialNamed =
+      facts.has(.keyNoun) || facts.has(MessageWord.apiKey) || facts.has(.token)
+      || facts.has(.secretToken)
+    if status == 401 || status == 403, credentialNamed, !facts.has(.expired) {
+      // The provider says the key or token is gone, not that it lapsed.
+      if facts.has(.deleted) { return wording(.permanent, .keyRevoked) }
+      if facts.has(.unknown) || (facts.has(.token) && facts.has(.invalid)) {
+        return wording(.permanent, .keyInvalid)
+      }
+    }
     if facts.has(.disabled) && !facts.has(.enable) && !facts.has(.serviceDisabled)
       && (facts.has(.account) || facts.has(.user) || facts.has(.keyNoun)
         || facts.has(MessageWord.apiKey)

@@ -12,7 +12,7 @@ enum MessageWord: UInt8, CaseIterable {
   case timeout, timed, out, deadline, memory, system, permission, month, minute, day
   case any, purchase, payment, enable, freeDaily, slow, down, again, retry, inKeyword
   case after, secondary, decommissioned, authorized, service, internalWord, resource
-  case usage, hour
+  case usage, hour, unknown, deleted, plan, unpaid, wait, reset, at, until
 
   /// The word spelled by `bytes[start..<start+count]` (any case), or `nil`; `table` is
   /// ``table``.

@@ -53,6 +53,13 @@ extension MessageWord {
     ("discontinued", .decommissioned), ("authorized", .authorized), ("service", .service),
     ("internal", .internalWord), ("resource", .resource),
     ("usage", .usage), ("hour", .hour), ("hourly", .hour), ("second", .hour), ("seconds", .hour),
+    ("per-day", .day), ("perday", .day), ("per_day", .day), ("today", .day), ("tomorrow", .day),
+    ("per-month", .month), ("per_month", .month), ("allowance", .quota),
+    ("allocation", .quota), ("allotment", .quota), ("unknown", .unknown),
+    ("unrecognized", .unknown), ("deleted", .deleted), ("removed", .deleted),
+    ("plan", .plan), ("tier", .plan), ("arrears", .unpaid), ("unpaid", .unpaid),
+    ("overdue", .unpaid), ("delinquent", .unpaid), ("wait", .wait), ("reset", .reset),
+    ("resets", .reset), ("at", .at), ("until", .until), ("budget", .spend), ("qps", .rateLimited),
   ]
 
   /// ``spellings`` built for lookup, once, at first use. A reader of many words reads this

@@ -25,6 +25,8 @@ struct Verdict {
     case rateLimitHeader = 18
     /// The wording of the message.
     case wording = 20
+    /// A rate-limit header saying the empty window is a day or longer.
+    case quotaHeader = 21
     /// A provider-specific retry header (`stripe-should-retry: true`).
     case retryHeader = 22
     /// An ambiguous but specific identifier (`QUOTA_EXHAUSTED`).

@@ -34,6 +34,13 @@ struct HeaderSignals {
   var shouldRetry: Bool?
   /// Lower-cased identifiers from headers.
   var codes: [String] = []
+  /// Whether an empty rate-limit window is a day or longer: a window header named for a day
+  /// or month (`x-ratelimit-day-remaining: 0`), or a `ratelimit-policy` entry naming a daily
+  /// policy or a window of a day or more (`15000;w=2592000`) whose `remaining` is 0.
+  var longWindowExhausted = false
+  /// The time waits are measured from, in seconds since 1970: the `date` header, else the
+  /// response's `receivedAt`; `nil` with neither.
+  var reference: Double?
   /// How many header fields were read (a test hook).
   var inspectedFieldCount = 0
   /// The window comparisons and set operations made pairing resets with remaining counts: at
@@ -49,6 +56,7 @@ struct HeaderSignals {
     var plainReset: String?
     var draftRemaining: String?
     var draftReset: String?
+    var policy: String?
     var windowResets: [(window: Substring.UTF8View, value: String)] = []
     var windowRemaining: [(window: Substring.UTF8View, value: String)] = []
     let fields = headers.fields.prefix(Self.maximumInspectedFields)
@@ -66,10 +74,15 @@ struct HeaderSignals {
       case "x-ratelimit-reset", "x-rate-limit-reset": plainReset = field.value
       case "ratelimit-remaining": draftRemaining = field.value
       case "ratelimit-reset": draftReset = field.value
+      case "x-ratelimit-policy", "ratelimit-policy", "x-rate-limit-policy", "x-ratelimit-type":
+        policy = field.value
       case "stripe-should-retry":
         shouldRetry = field.value.utf8.elementsEqual("true".utf8)
       case "x-amzn-errortype":
         codes.append(ErrorCode.normalize(field.value.lowercased()))
+      case "x-mashery-error-code":
+        // TIBCO Mashery gateways (TomTom and others): ERR_403_DEVELOPER_OVER_QPS, ...
+        codes.append(field.value.lowercased())
       case "www-authenticate":
         if let code = Self.authenticateError(field.value) { codes.append(code) }
       default:
@@ -79,16 +92,36 @@ struct HeaderSignals {
           windowResets.append((bytes.dropFirst(18), field.value))
         } else if name.hasPrefix("x-ratelimit-remaining-") {
           windowRemaining.append((bytes.dropFirst(22), field.value))
+        } else if name.hasPrefix("x-ratelimit-"), name.hasSuffix("-remaining") {
+          // Window-first names: `x-ratelimit-requests-remaining`, `x-ratelimit-day-remaining`.
+          let window = bytes.dropFirst(12).dropLast(10)
+          windowRemaining.append((window, field.value))
+          if Self.isZero(field.value), Self.namesLongWindow(window) { longWindowExhausted = true }
+        } else if name.hasPrefix("x-ratelimit-"), name.hasSuffix("-reset") {
+          windowResets.append((bytes.dropFirst(12).dropLast(6), field.value))
         } else if name.hasPrefix("anthropic-ratelimit-"), name.hasSuffix("-reset") {
           // "a" keeps Anthropic's windows apart from OpenAI's of the same name.
           windowResets.append((Substring("a-" + name.dropFirst(20).dropLast(6)).utf8, field.value))
         } else if name.hasPrefix("anthropic-ratelimit-"), name.hasSuffix("-remaining") {
           windowRemaining.append(
             (Substring("a-" + name.dropFirst(20).dropLast(10)).utf8, field.value))
+        } else if name.hasPrefix("x-app-limit-") || name.hasPrefix("x-user-limit-") {
+          // X (Twitter) API v2's 24-hour limits: `x-app-limit-24hour-remaining` and
+          // `-reset` (an epoch), keyed by the whole name before the suffix.
+          if name.hasSuffix("-remaining") {
+            let window = bytes.dropLast(10)
+            windowRemaining.append((window, field.value))
+            if Self.isZero(field.value), Self.namesLongWindow(window) {
+              longWindowExhausted = true
+            }
+          } else if name.hasSuffix("-reset") {
+            windowResets.append((bytes.dropLast(6), field.value))
+          }
         }
       }
     }
     let reference = dateHeader.flatMap(TimestampText.httpDate) ?? receivedAt?.timeIntervalSince1970
+    self.reference = reference
     if let milliseconds = retryAfterMilliseconds.flatMap(DurationText.seconds) {
       explicitWait = milliseconds / 1_000
     } else if let retryAfter {
@@ -103,6 +136,23 @@ struct HeaderSignals {
       for value in Self.resetsOfEmptyWindows(windowResets, windowRemaining, work: &pairingWork) {
         consider(Self.resetSeconds(value, reference: reference))
       }
+    }
+    if let plainRemaining, plainRemaining.utf8.contains(UInt8(ascii: ",")) {
+      // Lists, one entry per policy (`x-ratelimit-remaining: 1, 0` with
+      // `x-ratelimit-reset: 1, 1419704`): every empty window's reset counts.
+      let remaining = Self.entries(plainRemaining)
+      let resets = plainReset.map(Self.entries) ?? []
+      let policies = policy.map(Self.entries) ?? []
+      for (position, count) in remaining.enumerated() where Self.isZero(count) {
+        if position < resets.count { consider(DurationText.seconds(resets[position])) }
+        if position < policies.count, Self.isLongPolicy(policies[position]) {
+          longWindowExhausted = true
+        }
+      }
+    } else if let policy, !policy.utf8.contains(UInt8(ascii: ",")), Self.isLongPolicy(policy),
+      plainRemaining.map(Self.isZero) ?? draftRemaining.map(Self.isZero) ?? (status == 429)
+    {
+      longWindowExhausted = true
     }
     let plainEmpty = plainRemaining.map(Self.isZero) ?? (status == 429)
     rateLimitExhausted = plainRemaining.map(Self.isZero) ?? false
@@ -141,10 +191,36 @@ struct HeaderSignals {
     }.map(\.value)
   }
 
-  /// `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 section 10.2.3).
+  /// The entries of a comma-separated header value, trimmed.
+  private static func entries(_ value: String) -> [String] {
+    value.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }
+  }
+
+  /// Whether a window's name in a header names a day or a month (`day`, `daily`, `month`,
+  /// `24hour`).
+  private static func namesLongWindow(_ window: Substring.UTF8View) -> Bool {
+    let name = String(decoding: window, as: UTF8.self).lowercased()
+    return name.contains("day") || name.contains("month") || name.contains("24hour")
+  }
+
+  /// Whether a rate-limit policy names a daily or monthly policy (`DAILY`, `per-day`) or a
+  /// window of a day or more (`15000;w=86400`).
+  static func isLongPolicy(_ policy: String) -> Bool {
+    let text = policy.lowercased()
+    if text.contains("day") || text.contains("daily") || text.contains("month") { return true }
+    guard let range = text.range(of: "w=") else { return false }
+    let digits = text[range.upperBound...].prefix(while: { $0.isASCII && $0.isNumber })
+    guard let window = Double(digits) else { return false }
+    return window >= 86_400
+  }
+
+  /// `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 section 10.2.3), or an RFC 3339
+  /// time.
   static func retryAfterSeconds(_ value: String, reference: Double?) -> Double? {
     if let seconds = DurationText.seconds(value) { return seconds }
-    guard let reference, let date = TimestampText.httpDate(value) else { return nil }
+    // Some APIs (Zoom's daily limit) send an RFC 3339 time instead of an HTTP-date.
+    guard let reference, let date = TimestampText.httpDate(value) ?? TimestampText.rfc3339(value)
+    else { return nil }
     return max(0, date - reference)
   }
 

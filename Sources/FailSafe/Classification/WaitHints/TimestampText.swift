@@ -133,3 +133,62 @@ enum TimestampText {
     return value
   }
 }
+
+extension TimestampText {
+  /// Seconds since 1970 for an ISO 8601 time that starts at `start` in running text, ignoring
+  /// what follows it: `2026-02-12T08:18:19Z`, `2026-02-12T09:18:19.5+01:00`,
+  /// `2026-02-12 08:18 UTC`, `2026-02-12` (midnight). A time without a zone is UTC. `nil` if
+  /// no valid date starts there: a date is never read as a number.
+  static func leadingTimestamp(_ text: UnsafeRawBufferPointer, from start: Int) -> Double? {
+    let end = min(text.count, start + 40)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(end - start)
+    for index in start..<end { bytes.append(text[index]) }
+    guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+      let year = number(bytes, 0, 4), let month = number(bytes, 5, 2),
+      let day = number(bytes, 8, 2)
+    else { return nil }
+    var index = 10
+    var seconds = 0
+    var fraction = 0.0
+    if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "t") || bytes[index] == 0x20,
+      let hour = number(bytes, index + 1, 2), index + 3 < bytes.count,
+      bytes[index + 3] == UInt8(ascii: ":"), let minute = number(bytes, index + 4, 2)
+    {
+      guard hour < 24, minute < 60 else { return nil }
+      seconds = hour * 3_600 + minute * 60
+      index += 6
+      if index < bytes.count, bytes[index] == UInt8(ascii: ":") {
+        guard let second = number(bytes, index + 1, 2), second <= 60 else { return nil }
+        seconds += second
+        index += 3
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+          let fractionStart = index
+          index += 1
+          while index < bytes.count, bytes[index] &- 48 < 10 { index += 1 }
+          fraction = DurationText.decimal(bytes[fractionStart..<index]) ?? 0
+        }
+      }
+      index = min(index, bytes.count)
+      seconds -= zoneOffset(bytes, at: index)
+    }
+    return epoch(year: year, month: month, day: day, seconds: 0).map {
+      $0 + Double(seconds) + fraction
+    }
+  }
+
+  /// The offset east of UTC, in seconds, of a zone at `index`: `+01:00`, `-0500`; 0 for `Z`,
+  /// ` UTC`, ` GMT` or none.
+  private static func zoneOffset(_ bytes: [UInt8], at index: Int) -> Int {
+    guard index < bytes.count,
+      bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"),
+      let hours = number(bytes, index + 1, 2), hours < 24
+    else { return 0 }
+    let minuteStart =
+      index + 3 < bytes.count && bytes[index + 3] == UInt8(ascii: ":")
+      ? index + 4 : index + 3
+    let minutes = number(bytes, minuteStart, 2).map { $0 < 60 ? $0 : 0 } ?? 0
+    let offset = hours * 3_600 + minutes * 60
+    return bytes[index] == UInt8(ascii: "-") ? -offset : offset
+  }
+}
