@@ -31,7 +31,7 @@ public typealias CredentialPool<Credential: Sendable & Equatable> = ClockedCrede
 /// Credential values stay inside the pool: only ``CredentialID``s appear in errors and events.
 public final class ClockedCredentialPool<Credential: Sendable & Equatable, C: Clock>: Sendable
 where C.Duration == Duration {
-  // `@usableFromInline` so a call's first lease (`leaseAtCursor()`) specialises in the caller.
+  // `@usableFromInline` so a call's first lease (`admitAtCursor()`) specialises in the caller.
   @usableFromInline
   struct Member: Sendable {
     @usableFromInline let id: CredentialID
@@ -353,31 +353,48 @@ where C.Duration == Duration {
     }
   }
 
-  /// The first lease of a call, when round robin's next credential is closed: what
-  /// ``lease(excluding:)`` hands out in that case, without its walk. `nil` otherwise, having
-  /// changed nothing (a closed breaker's permit has no side effect), so the caller asks
-  /// ``lease(excluding:)``, which decides the rest as before.
+  /// The first lease of a call, when round robin's next credential is closed: the member and
+  /// the permit that ``lease(excluding:)`` hands out in that case, without its walk. `nil`
+  /// otherwise, having changed nothing (a closed breaker's permit has no side effect), so the
+  /// caller asks ``lease(excluding:)``, which decides the rest as before.
   ///
-  /// Inlined into the caller so it specialises: one load of the cursor, one of the breaker's
-  /// word, one short locked read of the value (values can be replaced at any time).
+  /// Two steps, so that what may be `nil` holds no reference: an optional lease was destroyed
+  /// through generic value witnesses on every call (about 300 instructions). Inlined into the
+  /// caller so it specialises: one load of the cursor, one of the breaker's word.
   @inlinable
-  func leaseAtCursor() -> CredentialLease<Credential, C>? {
+  func admitAtCursor() -> (index: Int, permit: BreakerPermit)? {
     guard isRoundRobin else { return nil }
     let count = members.count
     let index = count == 1 ? 0 : cursor.load(ordering: .relaxed) % count
-    let member = members[index]
-    guard let permit = member.breaker.permitIfClosed() else { return nil }
+    guard let permit = members[index].breaker.permitIfClosed() else { return nil }
     if count > 1 { cursor.store((index + 1) % count, ordering: .relaxed) }
-    let credential: Credential
-    var refreshFirst = false
-    if let refresher = member.refresher {
-      (credential, refreshFirst) = refresher.currentForUse()
-    } else {
-      credential = state.withLock { $0.values[index] }
-    }
+    return (index, permit)
+  }
+
+  /// The value to send for member `index`, and whether it must be refreshed first: one short
+  /// locked read of the value (values can be replaced at any time), or the refresher's current
+  /// one.
+  @inlinable
+  func valueForUse(at index: Int) -> (credential: Credential, refreshFirst: Bool) {
+    if let refresher = members[index].refresher { return refresher.currentForUse() }
+    return (state.withLock { $0.values[index] }, false)
+  }
+
+  /// The breaker of member `index`.
+  @inlinable
+  func breaker(at index: Int) -> CircuitBreaker<C> { members[index].breaker }
+
+  /// The lease for a member ``admitAtCursor()`` admitted, with the value it read: built only
+  /// when the call leaves the success path, because holding one across the attempt costs two
+  /// destroys through its value witnesses.
+  @inlinable
+  func lease(
+    admitted: (index: Int, permit: BreakerPermit), credential: Credential, refreshFirst: Bool
+  ) -> CredentialLease<Credential, C> {
+    let member = members[admitted.index]
     return CredentialLease(
-      index: index, id: member.id, credential: credential, breaker: member.breaker,
-      permit: permit, refreshFirst: refreshFirst)
+      index: admitted.index, id: member.id, credential: credential, breaker: member.breaker,
+      permit: admitted.permit, refreshFirst: refreshFirst)
   }
 
   /// Picks a credential whose breaker admits a call now, skipping `excluded` ids.

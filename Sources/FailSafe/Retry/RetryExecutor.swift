@@ -93,19 +93,23 @@ where C.Duration == Duration {
     // attempt timeout, the first attempt needs no clock, no per-call state and no lock but the
     // value's. Anything else (cancelled, no closed credential at the cursor, a refresh due, a
     // failed attempt) goes on in `runRetrying`, out of line, which does what the loop did.
-    guard hasNoTimeLimits, !Task.isCancelled, let lease = pool.leaseAtCursor() else {
+    guard hasNoTimeLimits, !Task.isCancelled, let admitted = pool.admitAtCursor() else {
       return try await runRetrying(operation, pending: nil, firstFailure: nil)
     }
-    guard !lease.refreshFirst else {
+    // The parts of the lease, not a lease: see `ClockedCredentialPool.lease(admitted:...)`.
+    let (credential, refreshFirst) = pool.valueForUse(at: admitted.index)
+    guard !refreshFirst else {
+      let lease = pool.lease(admitted: admitted, credential: credential, refreshFirst: true)
       return try await runRetrying(operation, pending: lease, firstFailure: nil)
     }
     let value: T
     do {
-      value = try await operation(lease.credential)
+      value = try await operation(credential)
     } catch {
+      let lease = pool.lease(admitted: admitted, credential: credential, refreshFirst: false)
       return try await runRetrying(operation, pending: nil, firstFailure: (lease, error))
     }
-    lease.breaker.recordSuccess(lease.permit)
+    pool.breaker(at: admitted.index).recordSuccess(admitted.permit)
     budget?.recordSuccess(after: nil)
     return value
   }
