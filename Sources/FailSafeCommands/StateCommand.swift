@@ -52,11 +52,11 @@ package struct StateCommand: Subcommand {
     switch action {
     case "show":
       guard operands.count == 1 else { return usage("'show' takes one FILE", io: io) }
-      return show(path: operands[0], json: json, io: io)
+      return await show(path: operands[0], json: json, io: io)
     case "revive", "reset", "pause":
       guard operands.count == 2 else { return usage("'\(action)' takes FILE and ID", io: io) }
       guard !json else { return usage("--json goes with 'show'", io: io) }
-      return edit(action: action, path: operands[0], id: operands[1], io: io)
+      return await edit(action: action, path: operands[0], id: operands[1], io: io)
     default:
       return usage("unknown action '\(action)'", io: io)
     }
@@ -81,12 +81,12 @@ package struct StateCommand: Subcommand {
 
   // MARK: show
 
-  private func show(path: String, json: Bool, io: CommandIO) -> Int32 {
+  private func show(path: String, json: Bool, io: CommandIO) async -> Int32 {
     let store = FileBreakerStateStore(path: path, wallClock: wallClock)
     guard store.exists else { return fail("no state file at '\(path)'", io: io) }
     let reading: StateDocumentReading
     do {
-      reading = try store.load()
+      reading = try await store.load()
     } catch {
       return fail("\(error)", io: io)
     }
@@ -115,7 +115,7 @@ package struct StateCommand: Subcommand {
 
   // MARK: edits
 
-  private func edit(action: String, path: String, id: String, io: CommandIO) -> Int32 {
+  private func edit(action: String, path: String, id: String, io: CommandIO) async -> Int32 {
     guard !id.isEmpty, id.utf8.count <= PersistedStateDocument.maximumCredentialIDLength else {
       return usage(
         "ID must be 1 to \(PersistedStateDocument.maximumCredentialIDLength) bytes", io: io)
@@ -126,7 +126,7 @@ package struct StateCommand: Subcommand {
     var before: PersistedCredentialState?
     let reading: StateDocumentReading
     do {
-      reading = try store.update { document in
+      reading = try await store.update { document in
         before = document.credentials[id]
         document.credentials[id] = try OperatorEdit.apply(
           OperatorActionKind(rawValue: action), to: before, shownAs: StateTable.display(id),
