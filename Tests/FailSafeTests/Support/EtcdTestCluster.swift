@@ -177,6 +177,43 @@ final class EtcdTestCluster {
     process.waitUntilExit()
   }
 
+  /// Waits until every member still running reports the same leader, and that leader is
+  /// running: the election after a kill is over. (Requests during an election can end with
+  /// the connection closed and no response, which FoundationNetworking on Linux turns into a
+  /// crash: swiftlang/swift-corelibs-foundation#5285.) Status is answered locally, without
+  /// a leader.
+  func waitForLeader() async throws {
+    let session = URLSession(configuration: .ephemeral)
+    defer { session.finishTasksAndInvalidate() }
+    struct Status: Decodable {
+      struct Header: Decodable { var memberId: String? }
+      var header: Header?
+      var leader: String?
+    }
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+    while ContinuousClock.now < deadline {
+      var leaders: Set<String> = []
+      var running: Set<String> = []
+      for index in members.indices where members[index].process?.isRunning == true {
+        var request = URLRequest(
+          url: endpoints[index].appendingPathComponent("v3/maintenance/status"))
+        request.httpMethod = "POST"
+        request.httpBody = Data("{}".utf8)
+        request.timeoutInterval = 2
+        guard let (data, _) = try? await session.data(for: request),
+          let status = try? decoder.decode(Status.self, from: data)
+        else { continue }
+        leaders.insert(status.leader ?? "0")
+        if let id = status.header?.memberId { running.insert(id) }
+      }
+      if leaders.count == 1, let leader = leaders.first, running.contains(leader) { return }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    throw Failure(description: "the remaining etcd members elected no leader within 30 s")
+  }
+
   /// Starts member `index` again on its data directory and waits until it serves.
   func restart(_ index: Int) async throws {
     kill(index)

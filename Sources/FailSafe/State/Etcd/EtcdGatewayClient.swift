@@ -55,6 +55,12 @@ final class EtcdGatewayClient: Sendable {
       request.httpBody = payload
       request.timeoutInterval = Self.seconds(configuration.requestTimeout)
       request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+      #if canImport(FoundationNetworking)
+        // A pooled connection to a member that died ends with no response, which
+        // FoundationNetworking treats as a fatal error ("Transfer completed, but there's no
+        // response"): one connection per request instead, which costs a TCP handshake.
+        request.setValue("close", forHTTPHeaderField: "Connection")
+      #endif
       if let authentication = configuration.authentication {
         request.setValue(authentication.headerValue, forHTTPHeaderField: "Authorization")
       }
