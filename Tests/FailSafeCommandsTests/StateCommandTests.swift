@@ -140,6 +140,30 @@ struct StateCommandTests {
     #expect(result.error.contains("failsafe state:"))
   }
 
+  @Test(arguments: [
+    ["show", "--etcd", "http://127.0.0.1:1"], ["show", "--prefix", "p/"],
+    ["show", "--etcd", "ftp://x", "--prefix", "p/"],
+    ["show", "--etcd", "http://127.0.0.1:1", "--prefix", ""],
+    ["revive", "--etcd", "http://127.0.0.1:1", "--prefix", "p/"], ["show", "--etcd"],
+  ])
+  func badEtcdUsageIsAUsageError(arguments: [String]) async {
+    let result = await runCommand(arguments)
+    #expect(result.status == ExitStatus.usage)
+    #expect(result.error.contains("failsafe state:"))
+  }
+
+  @Test func anUnreachableEtcdIsAClearError() async {
+    // Nothing listens on port 1: the connection is refused at once.
+    let shown = await runCommand(["show", "--etcd", "http://127.0.0.1:1", "--prefix", "p/"])
+    #expect(shown.status == ExitStatus.failure)
+    #expect(shown.error.hasPrefix("failsafe state: etcd unreachable: http://127.0.0.1:1"))
+    let revived = await runCommand([
+      "revive", "--etcd", "http://127.0.0.1:1", "--prefix", "p/", "dead-key",
+    ])
+    #expect(revived.status == ExitStatus.failure)
+    #expect(revived.error.contains("etcd unreachable"))
+  }
+
   @Test func missingDirectoryAndForeignFilesAreClearErrors() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }

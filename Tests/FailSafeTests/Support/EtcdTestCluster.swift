@@ -214,6 +214,20 @@ final class EtcdTestCluster {
     throw Failure(description: "the remaining etcd members elected no leader within 30 s")
   }
 
+  /// The size in bytes of the value stored under `key` (0 if none).
+  static func rawValueSize(of key: String, at endpoint: URL) async throws -> Int {
+    var request = URLRequest(url: endpoint.appendingPathComponent("v3/kv/range"))
+    request.httpMethod = "POST"
+    request.httpBody = try JSONEncoder().encode(["key": Data(key.utf8).base64EncodedString()])
+    let (data, _) = try await URLSession.shared.data(for: request)
+    struct Answer: Decodable {
+      struct KV: Decodable { var value: String? }
+      var kvs: [KV]?
+    }
+    let value = try JSONDecoder().decode(Answer.self, from: data).kvs?.first?.value
+    return value.flatMap { Data(base64Encoded: $0) }?.count ?? 0
+  }
+
   /// Starts member `index` again on its data directory and waits until it serves.
   func restart(_ index: Int) async throws {
     kill(index)
