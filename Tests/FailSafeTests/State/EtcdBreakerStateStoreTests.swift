@@ -101,6 +101,23 @@ struct EtcdBreakerStateStoreTests {
     }
   }
 
+  @Test func aResponseLargerThanTheBoundIsAnErrorNotARead() async throws {
+    let cluster = try await EtcdTestCluster(size: 1)
+    defer { cluster.stop() }
+    var document = PersistedStateDocument()
+    for index in 0..<10 { document.credentials["key-\(index)"] = F.entry(.dead, updated: 1) }
+    _ = try await Self.store(cluster.endpoints).save(document)
+    let bounded = EtcdBreakerStateStore(
+      configuration: EtcdStoreConfiguration(
+        endpoints: cluster.endpoints, prefix: "failsafe/test/", maximumResponseBytes: 1_024))
+    await #expect(
+      throws: EtcdStoreError.responseTooLarge(
+        endpoint: cluster.endpoints[0].absoluteString, limit: 1_024)
+    ) {
+      _ = try await bounded.load()
+    }
+  }
+
   @Test func concurrentWritersStoreTheMergeOfEverythingWritten() async throws {
     let cluster = try await EtcdTestCluster(size: 1)
     defer { cluster.stop() }

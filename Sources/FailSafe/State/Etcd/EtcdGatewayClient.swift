@@ -146,7 +146,8 @@ final class EtcdResponseCollector: NSObject, URLSessionDataDelegate, @unchecked 
   func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
     let cancel = pending.withLock { pending -> Bool in
       guard var entry = pending[dataTask.taskIdentifier], !entry.tooLarge else { return false }
-      if entry.body.count > entry.limit - min(entry.limit, data.count) {
+      // `body.count <= limit` always holds, so the subtraction cannot go below zero.
+      if data.count > entry.limit - entry.body.count {
         entry.tooLarge = true
         entry.body = []
         pending[dataTask.taskIdentifier] = entry
