@@ -22,8 +22,10 @@ package struct StateCommand: Subcommand {
   package var help: String {
     """
     USAGE: failsafe state <action> FILE [ID] [--json]
+           failsafe state <action> --etcd URL[,URL...] --prefix PREFIX [ID] [--json]
 
-    Operates on a breaker state file shared by worker processes.
+    Operates on a breaker state file shared by worker processes, or on the etcd keys under
+    PREFIX shared by a fleet (the members' client URLs, tried in turn).
 
     ACTIONS:
       show FILE [--json]   List every credential: state, streak, reopen time, why it is held,
@@ -40,26 +42,98 @@ package struct StateCommand: Subcommand {
     """
   }
 
+  /// Where the state lives: a file, or a prefix on etcd.
+  private enum Target {
+    case file(String)
+    case etcd(endpoints: [URL], prefix: String)
+
+    /// How messages name it.
+    var name: String {
+      switch self {
+      case .file(let path): return path
+      case .etcd(let endpoints, let prefix):
+        return "etcd \(endpoints.map(\.absoluteString).joined(separator: ",")) prefix '\(prefix)'"
+      }
+    }
+  }
+
   /// Runs `state <action> ...`.
   package func run(arguments: [String], io: CommandIO) async -> Int32 {
-    let json = arguments.contains("--json")
-    let positional = arguments.filter { $0 != "--json" }
+    var remaining: [String] = []
+    var etcd: String?
+    var prefix: String?
+    var index = 0
+    while index < arguments.count {
+      let argument = arguments[index]
+      if argument == "--etcd" || argument == "--prefix" {
+        guard index + 1 < arguments.count else {
+          return usage("\(argument) needs a value", io: io)
+        }
+        if argument == "--etcd" {
+          etcd = arguments[index + 1]
+        } else {
+          prefix = arguments[index + 1]
+        }
+        index += 2
+        continue
+      }
+      remaining.append(argument)
+      index += 1
+    }
+    let json = remaining.contains("--json")
+    let positional = remaining.filter { $0 != "--json" }
     if let flag = positional.first(where: { $0.hasPrefix("-") && $0.count > 1 }) {
       return usage("unknown option '\(flag)'", io: io)
     }
     guard let action = positional.first else { return usage("missing action", io: io) }
-    let operands = Array(positional.dropFirst())
+    var operands = Array(positional.dropFirst())
+    let target: Target
+    switch (etcd, prefix) {
+    case (nil, nil):
+      guard !operands.isEmpty else { return usage("'\(action)' takes FILE or --etcd", io: io) }
+      target = .file(operands.removeFirst())
+    case (let urls?, let prefix?):
+      let endpoints = urls.split(separator: ",").compactMap { URL(string: String($0)) }
+      guard !endpoints.isEmpty,
+        endpoints.allSatisfy({ $0.scheme == "http" || $0.scheme == "https" })
+      else { return usage("--etcd takes http(s) URLs separated by commas", io: io) }
+      guard !prefix.isEmpty else { return usage("--prefix must not be empty", io: io) }
+      target = .etcd(endpoints: endpoints, prefix: prefix)
+    default:
+      return usage("--etcd and --prefix go together", io: io)
+    }
     switch action {
     case "show":
-      guard operands.count == 1 else { return usage("'show' takes one FILE", io: io) }
-      return show(path: operands[0], json: json, io: io)
+      guard operands.isEmpty else { return usage("'show' takes one FILE (or --etcd)", io: io) }
+      return await show(target, json: json, io: io)
     case "revive", "reset", "pause":
-      guard operands.count == 2 else { return usage("'\(action)' takes FILE and ID", io: io) }
+      guard operands.count == 1 else {
+        return usage("'\(action)' takes FILE (or --etcd) and ID", io: io)
+      }
       guard !json else { return usage("--json goes with 'show'", io: io) }
-      return edit(action: action, path: operands[0], id: operands[1], io: io)
+      return await edit(action: action, target: target, id: operands[0], io: io)
     default:
       return usage("unknown action '\(action)'", io: io)
     }
+  }
+
+  private func store(for target: Target) -> any BreakerStateStore {
+    switch target {
+    case .file(let path):
+      return FileBreakerStateStore(path: path, wallClock: wallClock)
+    case .etcd(let endpoints, let prefix):
+      return EtcdBreakerStateStore(
+        configuration: EtcdStoreConfiguration(endpoints: endpoints, prefix: prefix),
+        wallClock: wallClock)
+    }
+  }
+
+  /// `nil` if `target` can be read, else why not (a missing file).
+  private func missing(_ target: Target) -> String? {
+    guard case .file(let path) = target, !FileBreakerStateStore(path: path).exists else {
+      return nil
+    }
+    return "no state file at '\(path)'"
   }
 
   private func usage(_ problem: String, io: CommandIO) -> Int32 {
@@ -81,12 +155,13 @@ package struct StateCommand: Subcommand {
 
   // MARK: show
 
-  private func show(path: String, json: Bool, io: CommandIO) -> Int32 {
-    let store = FileBreakerStateStore(path: path, wallClock: wallClock)
-    guard store.exists else { return fail("no state file at '\(path)'", io: io) }
+  private func show(_ target: Target, json: Bool, io: CommandIO) async -> Int32 {
+    if let missing = missing(target) { return fail(missing, io: io) }
+    let store = store(for: target)
+    let path = target.name
     let reading: StateDocumentReading
     do {
-      reading = try store.load()
+      reading = try await store.load()
     } catch {
       return fail("\(error)", io: io)
     }
@@ -115,18 +190,19 @@ package struct StateCommand: Subcommand {
 
   // MARK: edits
 
-  private func edit(action: String, path: String, id: String, io: CommandIO) -> Int32 {
+  private func edit(action: String, target: Target, id: String, io: CommandIO) async -> Int32 {
     guard !id.isEmpty, id.utf8.count <= PersistedStateDocument.maximumCredentialIDLength else {
       return usage(
         "ID must be 1 to \(PersistedStateDocument.maximumCredentialIDLength) bytes", io: io)
     }
-    let store = FileBreakerStateStore(path: path, wallClock: wallClock)
-    guard store.exists else { return fail("no state file at '\(path)'", io: io) }
+    if let missing = missing(target) { return fail(missing, io: io) }
+    let store = store(for: target)
+    let path = target.name
     let now = wallClock.now()
     var before: PersistedCredentialState?
     let reading: StateDocumentReading
     do {
-      reading = try store.update { document in
+      reading = try await store.update { document in
         before = document.credentials[id]
         document.credentials[id] = try OperatorEdit.apply(
           OperatorActionKind(rawValue: action), to: before, shownAs: StateTable.display(id),
@@ -139,9 +215,16 @@ package struct StateCommand: Subcommand {
     }
     warn(reading.diagnostics, path: path, io: io)
     if reading.isDamaged {
-      io.writeError(
-        "failsafe state: '\(path)' was damaged and has been repaired; the damaged bytes are in "
-          + "'\(store.damagedCopyPath)'\n")
+      switch target {
+      case .file(let file):
+        io.writeError(
+          "failsafe state: '\(path)' was damaged and has been repaired; the damaged bytes are "
+            + "in '\(FileBreakerStateStore(path: file).damagedCopyPath)'\n")
+      case .etcd:
+        io.writeError(
+          "failsafe state: \(path) holds damaged values (shown as paused); an edit repairs only "
+            + "the credential it changes\n")
+      }
     }
     let shown = StateTable.display(id)
     let previous = before.map { entry in

@@ -36,11 +36,13 @@ struct StateCommandTests {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    func write(_ document: PersistedStateDocument) throws {
-      _ = try FileBreakerStateStore(path: path).save(document)
+    func write(_ document: PersistedStateDocument) async throws {
+      _ = try await FileBreakerStateStore(path: path).save(document)
     }
 
-    func load() throws -> StateDocumentReading { try FileBreakerStateStore(path: path).load() }
+    func load() async throws -> StateDocumentReading {
+      try await FileBreakerStateStore(path: path).load()
+    }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
   }
@@ -68,7 +70,7 @@ struct StateCommandTests {
   @Test func showListsHeldCredentialsFirstWithTheirFirstError() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
-    try scratch.write(Self.sample)
+    try await scratch.write(Self.sample)
     let result = await runCommand(["show", scratch.path])
     #expect(result.status == ExitStatus.success)
     #expect(result.error.isEmpty)
@@ -88,12 +90,12 @@ struct StateCommandTests {
   @Test func showJSONPrintsTheDocument() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
-    try scratch.write(Self.sample)
+    try await scratch.write(Self.sample)
     let result = await runCommand(["show", scratch.path, "--json"])
     #expect(result.status == ExitStatus.success)
     let reread = PersistedStateDocument.read(from: Data(result.output.utf8), loadedAt: Self.epoch)
     #expect(!reread.isDamaged)
-    let stored = try scratch.load().document.credentials
+    let stored = try await scratch.load().document.credentials
     #expect(reread.document.credentials == stored)
   }
 
@@ -138,6 +140,30 @@ struct StateCommandTests {
     #expect(result.error.contains("failsafe state:"))
   }
 
+  @Test(arguments: [
+    ["show", "--etcd", "http://127.0.0.1:1"], ["show", "--prefix", "p/"],
+    ["show", "--etcd", "ftp://x", "--prefix", "p/"],
+    ["show", "--etcd", "http://127.0.0.1:1", "--prefix", ""],
+    ["revive", "--etcd", "http://127.0.0.1:1", "--prefix", "p/"], ["show", "--etcd"],
+  ])
+  func badEtcdUsageIsAUsageError(arguments: [String]) async {
+    let result = await runCommand(arguments)
+    #expect(result.status == ExitStatus.usage)
+    #expect(result.error.contains("failsafe state:"))
+  }
+
+  @Test func anUnreachableEtcdIsAClearError() async {
+    // Nothing listens on port 1: the connection is refused at once.
+    let shown = await runCommand(["show", "--etcd", "http://127.0.0.1:1", "--prefix", "p/"])
+    #expect(shown.status == ExitStatus.failure)
+    #expect(shown.error.hasPrefix("failsafe state: etcd unreachable: http://127.0.0.1:1"))
+    let revived = await runCommand([
+      "revive", "--etcd", "http://127.0.0.1:1", "--prefix", "p/", "dead-key",
+    ])
+    #expect(revived.status == ExitStatus.failure)
+    #expect(revived.error.contains("etcd unreachable"))
+  }
+
   @Test func missingDirectoryAndForeignFilesAreClearErrors() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
@@ -160,33 +186,33 @@ struct StateCommandTests {
   @Test func reviveWinsOverAWorkerThatStillRemembersTheKeyAsDead() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
-    try scratch.write(Self.sample)
+    try await scratch.write(Self.sample)
     let result = await runCommand(["revive", scratch.path, "dead-key"])
     #expect(result.status == ExitStatus.success)
     #expect(result.output == "revived 'dead-key' (was dead: keyInvalid)\n")
-    let revived = try scratch.load().document.credentials["dead-key"]
+    let revived = try await scratch.load().document.credentials["dead-key"]
     #expect(revived?.status == .closed)
     #expect(revived?.streak == 0)
     #expect(revived?.lastOperatorAction?.kind == .revive)
     // A worker saves the dead entry it loaded before the revive: the revive still stands.
-    try scratch.write(Self.sample)
-    #expect(try scratch.load().document.credentials["dead-key"]?.status == .closed)
+    try await scratch.write(Self.sample)
+    #expect(try await scratch.load().document.credentials["dead-key"]?.status == .closed)
   }
 
   @Test func resetClearsALiveCredentialButRefusesAHeldOne() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
-    try scratch.write(Self.sample)
+    try await scratch.write(Self.sample)
     let reset = await runCommand(["reset", scratch.path, "open-key"])
     #expect(reset.status == ExitStatus.success)
-    let entry = try scratch.load().document.credentials["open-key"]
+    let entry = try await scratch.load().document.credentials["open-key"]
     #expect(entry?.status == .closed)
     #expect(entry?.streak == 0)
     #expect(entry?.firstError == nil)
     let refused = await runCommand(["reset", scratch.path, "dead-key"])
     #expect(refused.status == ExitStatus.failure)
     #expect(refused.error.contains("use 'failsafe state revive'"))
-    #expect(try scratch.load().document.credentials["dead-key"]?.status == .dead)
+    #expect(try await scratch.load().document.credentials["dead-key"]?.status == .dead)
     let unknown = await runCommand(["revive", scratch.path, "nobody"])
     #expect(unknown.status == ExitStatus.failure)
     #expect(unknown.error.contains("no credential 'nobody'"))
@@ -195,16 +221,16 @@ struct StateCommandTests {
   @Test func pauseTakesACredentialOutOfRotationAgainstStaleWorkers() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
-    try scratch.write(Self.sample)
+    try await scratch.write(Self.sample)
     let paused = await runCommand(["pause", scratch.path, "fine-key"])
     #expect(paused.status == ExitStatus.success)
-    try scratch.write(Self.sample)
-    let entry = try scratch.load().document.credentials["fine-key"]
+    try await scratch.write(Self.sample)
+    let entry = try await scratch.load().document.credentials["fine-key"]
     #expect(entry?.status == .paused)
     #expect(entry?.reason == "operatorPause")
     let revived = await runCommand(["revive", scratch.path, "fine-key"])
     #expect(revived.status == ExitStatus.success)
-    #expect(try scratch.load().document.credentials["fine-key"]?.status == .closed)
+    #expect(try await scratch.load().document.credentials["fine-key"]?.status == .closed)
   }
 
   @Test func editingADamagedFileRepairsItAndKeepsACopy() async throws {
@@ -220,7 +246,7 @@ struct StateCommandTests {
     #expect(result.output.contains("was paused: damagedEntry"))
     #expect(result.error.contains(".damaged"))
     #expect(try String(contentsOfFile: scratch.path + ".damaged", encoding: .utf8) == text)
-    let repaired = try scratch.load()
+    let repaired = try await scratch.load()
     #expect(!repaired.isDamaged)
     #expect(repaired.document.credentials["b"]?.status == .closed)
   }

@@ -91,7 +91,7 @@ case "save-loop":
         counters: BreakerCounters(failures: generation), updatedAt: now)
     }
     do {
-      _ = try store.save(document)
+      _ = try await store.save(document)
     } catch {
       fail("save failed: \(error)")
     }
@@ -105,7 +105,7 @@ case "kill-key":
     onProblem: { problem in FileHandle.standardError.write(Data("\(problem)\n".utf8)) })
   let registry = BreakerRegistry(observer: persistence.observe)
   do {
-    try persistence.start(registry: registry)
+    try await persistence.start(registry: registry)
   } catch {
     fail("cannot load: \(error)")
   }
@@ -135,7 +135,7 @@ case "crash-worker":
     onProblem: { problem in FileHandle.standardError.write(Data("\(problem)\n".utf8)) })
   let registry = BreakerRegistry(policy: policy, clock: clock, observer: persistence.observe)
   do {
-    try persistence.start(registry: registry)
+    try await persistence.start(registry: registry)
     let dead = registry.breaker(for: "dead-key")
     dead.recordFailure(
       try dead.acquire(),

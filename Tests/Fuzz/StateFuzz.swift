@@ -39,7 +39,7 @@ public func stateFuzzInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
   let first: StateDocumentReading
   do {
-    first = try store.load()
+    first = try store.loadSynchronously()
   } catch {
     require(false, "load threw \(error)")
     return 0
@@ -48,7 +48,7 @@ public func stateFuzzInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   checkDamageElsewhere(first.document, seed: input)
 
   do {
-    _ = try store.save(first.document)
+    _ = try store.saveSynchronously(first.document)
   } catch StateStoreError.notAStateFile, StateStoreError.newerVersion {
     // Never overwritten, by design; the file is unchanged.
   } catch {

@@ -12,7 +12,7 @@ import Synchronization
 /// let store = FileBreakerStateStore(path: "/var/lib/worker/breakers.json")
 /// let persistence = BreakerStatePersistence(store: store, clock: clock, policy: policy)
 /// let registry = BreakerRegistry(policy: policy, clock: clock, observer: persistence.observe)
-/// try persistence.start(registry: registry)   // restores every persisted breaker
+/// try await persistence.start(registry: registry)   // restores every persisted breaker
 /// // ... serve ...
 /// await persistence.close()                   // final save
 /// ```
@@ -30,8 +30,8 @@ import Synchronization
 ///   state in memory, the failure is reported to `onProblem`, and the changes are retried at the
 ///   next save or sync.
 ///
-/// Store calls block on I/O; they run on the tasks that save and synchronise, never on a call's
-/// path. ``observe(_:)`` takes one short lock per event. The registry keeps the persistence
+/// Store calls are asynchronous; they run on the tasks that save and synchronise, never on a
+/// call's path. ``observe(_:)`` takes one short lock per event. The registry keeps the persistence
 /// alive (through its observer); the persistence holds the registry weakly.
 /// Call ``close()`` when done: it saves what is pending and stops the background tasks.
 public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration == Duration {
@@ -91,6 +91,8 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
   private let synced = SanitizerVisibleMutex(Synced())
   private let tasks = SanitizerVisibleMutex(Tasks())
   private let synchronizations = Atomic<Int>(0)
+  /// Runs synchronisations one at a time: each reads what the previous one adopted.
+  private let gate = SerialGate()
 
   /// Creates a persistence for `store`.
   ///
@@ -185,11 +187,19 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
   /// `registry`, and starts debounced saving and periodic synchronisation.
   ///
   /// - Returns: the reading (its diagnostics are also reported to `onProblem`).
-  /// - Throws: ``StateStoreError`` if the store cannot be read at all; the registry is then
-  ///   untouched and nothing is started.
+  /// - Throws: ``StateStoreError`` (or the store's own error) if the store cannot be read at
+  ///   all; the registry is then untouched and nothing is started.
   @discardableResult
-  public func start(registry: BreakerRegistry<C>) throws -> StateDocumentReading {
-    let reading = try store.load()
+  public func start(registry: BreakerRegistry<C>) async throws -> StateDocumentReading {
+    let reading = try await store.load()
+    start(registry: registry, from: reading)
+    return reading
+  }
+
+  /// Restores every breaker of `reading` that is not plain healthy into `registry`, and starts
+  /// debounced saving and periodic synchronisation, without reading the store: for a caller
+  /// that already holds what the store holds (a virtual-time run on an in-memory store).
+  public func start(registry: BreakerRegistry<C>, from reading: StateDocumentReading) {
     let conversion = ReopenTimeConversion(
       clock: clock, wallClock: wallClock, maximumCooldown: maximumCooldown)
     synced.withLock { synced in
@@ -202,12 +212,11 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
     }
     report(reading.diagnostics)
     startTasks()
-    return reading
   }
 
   private func startTasks() {
     let debouncer = SaveDebouncer(clock: clock, interval: saveInterval) { [weak self] in
-      self?.synchronizeReportingProblems()
+      await self?.synchronizeReportingProblems()
     }
     var periodic: Task<Void, Never>?
     if let syncInterval {
@@ -219,7 +228,7 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
           } catch {
             return
           }
-          self?.synchronizeReportingProblems()
+          await self?.synchronizeReportingProblems()
         }
       }
     }
@@ -244,7 +253,7 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
       debouncer.noteChange()
       await debouncer.flush()
     } else {
-      synchronizeReportingProblems()
+      await synchronizeReportingProblems()
     }
   }
 
@@ -259,7 +268,7 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
     }
     closing.periodic?.cancel()
     await closing.debouncer?.close()
-    synchronizeReportingProblems()
+    await synchronizeReportingProblems()
   }
 
   deinit {
@@ -269,9 +278,9 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
 
   // MARK: Synchronisation
 
-  private func synchronizeReportingProblems() {
+  private func synchronizeReportingProblems() async {
     do {
-      try synchronize()
+      try await synchronize()
     } catch {
       onProblem(.storeFailed("\(error)"))
     }
@@ -279,11 +288,13 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
 
   /// Saves every pending change, merged with what the store holds, and restores each breaker
   /// whose merged entry differs from what it holds (another process saw something).
+  /// Synchronisations run one at a time; the store is awaited outside every lock.
   ///
-  /// - Throws: ``StateStoreError`` if the store fails; the changes stay pending.
-  public func synchronize() throws {
-    try synced.withLock { synced in
-      guard let registry = synced.registry else { return }
+  /// - Throws: the store's error if it fails; the changes stay pending.
+  public func synchronize() async throws {
+    try await gate.run {
+      let (registry, known) = synced.withLock { ($0.registry, $0.known) }
+      guard let registry else { return }
       let changes = pending.withLock { pending in
         defer { pending.changes = [:] }
         return pending.changes
@@ -296,19 +307,19 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
           !credential.rawValue.isEmpty,
           credential.rawValue.utf8.count <= PersistedStateDocument.maximumCredentialIDLength
         else { continue }
-        let known = synced.known[credential.rawValue]
+        let held = known[credential.rawValue]
         local.credentials[credential.rawValue] = PersistedCredentialState(
           snapshot: breaker.snapshot(), conversion: conversion,
-          updatedAt: change.updatedAt ?? known?.updatedAt ?? conversion.wallNow,
-          reason: change.reason ?? (change.clearsReason ? nil : known?.reason),
-          firstErrorAt: change.firstErrorAt ?? known?.firstError?.at,
-          lastOperatorAction: laterAction(change.operatorAction, known?.lastOperatorAction))
+          updatedAt: change.updatedAt ?? held?.updatedAt ?? conversion.wallNow,
+          reason: change.reason ?? (change.clearsReason ? nil : held?.reason),
+          firstErrorAt: change.firstErrorAt ?? held?.firstError?.at,
+          lastOperatorAction: laterAction(change.operatorAction, held?.lastOperatorAction))
       }
       // As the store will hold it, so comparing with what comes back sees only real news.
       local = local.normalized()
       let reading: StateDocumentReading
       do {
-        reading = try store.save(local)
+        reading = try await store.save(local)
       } catch {
         // Keep the changes for the next attempt, unless newer ones arrived meanwhile.
         pending.withLock { pending in
@@ -318,24 +329,29 @@ public final class BreakerStatePersistence<C: Clock>: Sendable where C.Duration 
         }
         throw error
       }
+      let adopted = ReopenTimeConversion(
+        clock: clock, wallClock: wallClock, maximumCooldown: maximumCooldown)
       for (id, merged) in reading.document.credentials {
-        let held = local.credentials[id] ?? synced.known[id]
+        let held = local.credentials[id] ?? known[id]
         let changed = held.map { merged.differsForBreaker(from: $0) } ?? !merged.isHealthy
         guard changed else { continue }
         let credential = CredentialID(rawValue: id)
         if let breaker = registry.existingBreaker(for: credential) {
-          breaker.restore(merged.snapshot(conversion: conversion))
+          breaker.restore(merged.snapshot(conversion: adopted))
         } else if !merged.isHealthy {
-          registry.breaker(for: credential).restore(merged.snapshot(conversion: conversion))
+          registry.breaker(for: credential).restore(merged.snapshot(conversion: adopted))
         }
       }
-      synced.known = reading.document.credentials
-      let fresh = reading.diagnostics.filter { !synced.reportedDiagnostics.contains($0) }
-      // Remember what was reported so a damage is reported once, within a bound.
-      if synced.reportedDiagnostics.count + fresh.count > 1_000 {
-        synced.reportedDiagnostics = []
+      let fresh = synced.withLock { synced -> [StateDiagnostic] in
+        synced.known = reading.document.credentials
+        let fresh = reading.diagnostics.filter { !synced.reportedDiagnostics.contains($0) }
+        // Remember what was reported so a damage is reported once, within a bound.
+        if synced.reportedDiagnostics.count + fresh.count > 1_000 {
+          synced.reportedDiagnostics = []
+        }
+        synced.reportedDiagnostics.formUnion(fresh)
+        return fresh
       }
-      synced.reportedDiagnostics.formUnion(fresh)
       report(fresh)
     }
     synchronizations.add(1, ordering: .relaxed)

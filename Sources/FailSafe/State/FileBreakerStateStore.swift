@@ -29,7 +29,8 @@ import Synchronization
 ///   `maximumFileBytes`), so every file this store writes is read whole. A larger file is read
 ///   up to that size (the rest is treated as cut off).
 ///
-/// Calls block on disk I/O and on the lock, which is held only for one small read and write.
+/// Calls are asynchronous but do their disk I/O and take the lock on the calling task's thread;
+/// the lock is held only for one small read and write.
 public struct FileBreakerStateStore: BreakerStateStore {
   /// The state file's path.
   public let path: String
@@ -76,12 +77,31 @@ public struct FileBreakerStateStore: BreakerStateStore {
   }
 
   /// Reads the file; a missing file reads as an empty document without diagnostics.
-  public func load() throws -> StateDocumentReading {
-    try readFile().reading
+  public func load() async throws -> StateDocumentReading {
+    try loadSynchronously()
   }
 
   /// Merges `document` into the file under the lock, and writes the result if it changed.
-  public func save(_ document: PersistedStateDocument) throws -> StateDocumentReading {
+  public func save(_ document: PersistedStateDocument) async throws -> StateDocumentReading {
+    try saveSynchronously(document)
+  }
+
+  /// Runs `edit` on the file's document under the lock and writes the result.
+  public func update(
+    _ edit: (inout PersistedStateDocument) throws -> Void
+  ) async throws -> StateDocumentReading {
+    try updateSynchronously(edit)
+  }
+
+  /// ``load()`` on the calling thread, for callers that cannot await (a fuzz harness).
+  package func loadSynchronously() throws -> StateDocumentReading {
+    try readFile().reading
+  }
+
+  /// ``save(_:)`` on the calling thread, for callers that cannot await (a fuzz harness).
+  package func saveSynchronously(
+    _ document: PersistedStateDocument
+  ) throws -> StateDocumentReading {
     try withLock {
       let stored = try readFile()
       let merged = stored.reading.document.merged(with: document.normalized())
@@ -89,8 +109,8 @@ public struct FileBreakerStateStore: BreakerStateStore {
     }
   }
 
-  /// Runs `edit` on the file's document under the lock and writes the result.
-  public func update(
+  /// ``update(_:)`` on the calling thread.
+  package func updateSynchronously(
     _ edit: (inout PersistedStateDocument) throws -> Void
   ) throws -> StateDocumentReading {
     try withLock {

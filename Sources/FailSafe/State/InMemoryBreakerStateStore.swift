@@ -24,19 +24,19 @@ public final class InMemoryBreakerStateStore: BreakerStateStore {
   public var writeCount: Int { writes.load(ordering: .relaxed) }
 
   /// Returns what the store holds.
-  public func load() throws -> StateDocumentReading {
+  public func load() async throws -> StateDocumentReading {
     StateDocumentReading(document: current)
   }
 
   /// Merges `document` into what the store holds.
-  public func save(_ document: PersistedStateDocument) throws -> StateDocumentReading {
-    try update { stored in stored = stored.merged(with: document) }
+  public func save(_ document: PersistedStateDocument) async throws -> StateDocumentReading {
+    try await update { stored in stored = stored.merged(with: document) }
   }
 
   /// Runs `edit` on what the store holds, atomically with respect to other calls.
   public func update(
     _ edit: (inout PersistedStateDocument) throws -> Void
-  ) throws -> StateDocumentReading {
+  ) async throws -> StateDocumentReading {
     try document.withLock { stored in
       var copy = stored
       try edit(&copy)

@@ -64,7 +64,8 @@ package final class SharedStateFailSafeWorker: SimulatedWorker {
               event.credential.rawValue, entered: state.rawValue, at: event.instant.offset)
           }
         })
-      _ = try? persistence.start(registry: registry)
+      // The in-memory store is read directly: the worker is built synchronously.
+      persistence.start(registry: registry, from: StateDocumentReading(document: store.current))
       let keys = environment.keys
       let pool = try ClockedCredentialPool(
         ids.map { (id: CredentialID($0), credential: keys.value(of: $0)) }, registry: registry)
@@ -88,7 +89,7 @@ package final class SharedStateFailSafeWorker: SimulatedWorker {
           } catch {
             break
           }
-          _ = try? store.update { document in
+          _ = try? await store.update { document in
             let entry = document.credentials[revival.credential]
             if let revived = try? OperatorEdit.apply(
               .revive, to: entry, shownAs: revival.credential, now: wallClock.now())

@@ -44,7 +44,7 @@ struct BreakerStatePersistenceTests {
     init(
       store: any BreakerStateStore, clock: ManualClock = ManualClock(), wall: MovableWallClock,
       syncInterval: Duration? = nil
-    ) throws {
+    ) async throws {
       self.clock = clock
       let problems = self.problems
       persistence = Persistence(
@@ -55,7 +55,7 @@ struct BreakerStatePersistenceTests {
       registry = Registry(
         policy: BreakerStatePersistenceTests.policy, clock: clock,
         observer: persistence.observe)
-      try persistence.start(registry: registry)
+      try await persistence.start(registry: registry)
     }
 
     func fail(_ id: CredentialID, _ classification: Classification) throws {
@@ -76,7 +76,7 @@ struct BreakerStatePersistenceTests {
   @Test func aRestartKeepsADeadKeyDeadAndAnOpenKeysCooldownAndStreak() async throws {
     try await withStore { store in
       let wall = MovableWallClock(F.epoch)
-      let first = try Worker(store: store, wall: wall)
+      let first = try await Worker(store: store, wall: wall)
       try first.fail("dead-key", Self.revoked)
       // Three trips in a row: cooldowns of 1, 2 and 4 minutes.
       for _ in 0..<3 {
@@ -93,7 +93,7 @@ struct BreakerStatePersistenceTests {
 
       // The worker dies and starts again 30 s later: a new registry, a new monotonic clock.
       wall.advance(by: 30)
-      let second = try Worker(
+      let second = try await Worker(
         store: store, clock: ManualClock(startingAt: .init(offset: .seconds(9_000))), wall: wall)
       #expect(second.state("dead-key") == .dead)
       let dead = second.registry.breaker(for: "dead-key")
@@ -122,12 +122,12 @@ struct BreakerStatePersistenceTests {
       let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
       try Data(bom + Array(F.sampleDocument.encoded())).write(to: URL(fileURLWithPath: store.path))
       let wall = MovableWallClock(F.epoch)
-      let worker = try Worker(store: store, wall: wall)
+      let worker = try await Worker(store: store, wall: wall)
       #expect(worker.state("dead-key") == .dead)
       try worker.fail("new-key", Self.revoked)
       await worker.persistence.close()
       #expect(worker.problems.all.isEmpty)
-      let reading = try store.load()
+      let reading = try await store.load()
       #expect(!reading.isDamaged)
       #expect(reading.document.credentials["dead-key"]?.status == .dead)
       #expect(reading.document.credentials["new-key"]?.status == .dead)
@@ -150,13 +150,13 @@ struct BreakerStatePersistenceTests {
           }
           persistence.observe(event)
         })
-      try persistence.start(registry: registry)
+      try await persistence.start(registry: registry)
       let breaker = registry.breaker(for: "k")
       breaker.recordFailure(try breaker.acquire(), Self.overloaded)
       await clock.advance(by: .seconds(1))  // the debounced save
       wall.advance(by: 0.000_4)
       await persistence.flush()
-      for _ in 0..<3 { try persistence.synchronize() }
+      for _ in 0..<3 { try await persistence.synchronize() }
       #expect(restores.all.isEmpty)
       #expect(breaker.state == .open)
       #expect(breaker.snapshot().cooldownRemaining == .seconds(59))
@@ -167,7 +167,7 @@ struct BreakerStatePersistenceTests {
   @Test func aStormOfFailuresIsOneWrite() async throws {
     let store = InMemoryBreakerStateStore()
     let wall = MovableWallClock(F.epoch)
-    let worker = try Worker(store: store, wall: wall)
+    let worker = try await Worker(store: store, wall: wall)
     for index in 0..<500 {
       try worker.fail(
         CredentialID("key-\(index)"), index.isMultiple(of: 2) ? Self.revoked : Self.overloaded)
@@ -186,13 +186,13 @@ struct BreakerStatePersistenceTests {
   @Test func aWorkerLearnsFromAnotherThatAKeyIsDeadWithoutARestart() async throws {
     try await withStore { store in
       let wall = MovableWallClock(F.epoch)
-      let first = try Worker(store: store, wall: wall)
-      let second = try Worker(store: store, wall: wall)
+      let first = try await Worker(store: store, wall: wall)
+      let second = try await Worker(store: store, wall: wall)
       _ = try second.registry.breaker(for: "shared").acquire()
       try first.fail("shared", Self.revoked)
       await first.persistence.flush()
       #expect(second.state("shared") == .closed)
-      try second.persistence.synchronize()
+      try await second.persistence.synchronize()
       #expect(second.state("shared") == .dead)
       let rejection = #expect(throws: BreakerRejection<ManualClock.Instant>.self) {
         _ = try second.registry.breaker(for: "shared").acquire()
@@ -202,7 +202,7 @@ struct BreakerStatePersistenceTests {
       // A key the second worker never used is learned too.
       try first.fail("other", Self.revoked)
       await first.persistence.flush()
-      try second.persistence.synchronize()
+      try await second.persistence.synchronize()
       #expect(second.state("other") == .dead)
       await first.persistence.close()
       await second.persistence.close()
@@ -212,9 +212,9 @@ struct BreakerStatePersistenceTests {
   @Test func periodicSynchronisationLearnsWithoutLocalChanges() async throws {
     let store = InMemoryBreakerStateStore()
     let wall = MovableWallClock(F.epoch)
-    let watcher = try Worker(store: store, wall: wall, syncInterval: .seconds(5))
+    let watcher = try await Worker(store: store, wall: wall, syncInterval: .seconds(5))
     await watcher.clock.waitForSleepers(count: 1)
-    _ = try store.save(
+    _ = try await store.save(
       PersistedStateDocument(credentials: ["k": F.entry(.dead, updated: 1, reason: .keyInvalid)]))
     #expect(watcher.state("k") == nil)
     await watcher.clock.advance(by: .seconds(5))
@@ -227,41 +227,41 @@ struct BreakerStatePersistenceTests {
   @Test func anOperatorReviveReachesAWorkerThatHoldsTheKeyDead() async throws {
     try await withStore { store in
       let wall = MovableWallClock(F.epoch)
-      let worker = try Worker(store: store, wall: wall)
+      let worker = try await Worker(store: store, wall: wall)
       try worker.fail("k", Self.revoked)
       await worker.persistence.flush()
       wall.advance(by: 60)
       // What `failsafe state revive` does.
-      _ = try store.update { document in
+      _ = try await store.update { document in
         document.credentials["k"] = PersistedCredentialState(
           status: .closed, updatedAt: F.at(60),
           lastOperatorAction: OperatorAction(kind: .revive, at: F.at(60)))
       }
-      try worker.persistence.synchronize()
+      try await worker.persistence.synchronize()
       #expect(worker.state("k") == .closed)
       _ = try worker.registry.breaker(for: "k").acquire()
       await worker.persistence.close()
-      #expect(try store.load().document.credentials["k"]?.status == .closed)
+      #expect(try await store.load().document.credentials["k"]?.status == .closed)
     }
   }
 
   @Test func aReviveOnTheBreakerIsAnOperatorActionThatBeatsTheStoredDeath() async throws {
     try await withStore { store in
       let wall = MovableWallClock(F.epoch)
-      let first = try Worker(store: store, wall: wall)
-      let second = try Worker(store: store, wall: wall)
+      let first = try await Worker(store: store, wall: wall)
+      let second = try await Worker(store: store, wall: wall)
       try first.fail("k", Self.revoked)
       await first.persistence.flush()
-      try second.persistence.synchronize()
+      try await second.persistence.synchronize()
       #expect(second.state("k") == .dead)
       wall.advance(by: 10)
       #expect(second.registry.breaker(for: "k").revive())
       await second.persistence.flush()
-      let stored = try store.load().document.credentials["k"]
+      let stored = try await store.load().document.credentials["k"]
       #expect(stored?.status == .closed)
       #expect(stored?.lastOperatorAction?.kind == "revive")
       // The first worker still holds it dead; its next sync adopts the revive.
-      try first.persistence.synchronize()
+      try await first.persistence.synchronize()
       #expect(first.state("k") == .closed)
       await first.persistence.close()
       await second.persistence.close()
@@ -273,15 +273,16 @@ struct BreakerStatePersistenceTests {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/sub/state.json"
     let wall = MovableWallClock(F.epoch)
-    let worker = try Worker(store: FileBreakerStateStore(path: path), wall: wall)
+    let worker = try await Worker(store: FileBreakerStateStore(path: path), wall: wall)
     try worker.fail("k", Self.revoked)
     await worker.persistence.flush()
     #expect(worker.problems.all.contains { $0.contains("state store failed") })
     #expect(worker.state("k") == .dead)
     try FileManager.default.createDirectory(
       atPath: directory + "/sub", withIntermediateDirectories: true)
-    try worker.persistence.synchronize()
-    #expect(try FileBreakerStateStore(path: path).load().document.credentials["k"]?.status == .dead)
+    try await worker.persistence.synchronize()
+    #expect(
+      try await FileBreakerStateStore(path: path).load().document.credentials["k"]?.status == .dead)
     await worker.persistence.close()
   }
 
@@ -292,7 +293,7 @@ struct BreakerStatePersistenceTests {
           "k": {"state": "zombie", "updatedAt": "2026-11-23T16:00:00.000Z"}}}
         """
       try text.write(toFile: store.path, atomically: false, encoding: .utf8)
-      let worker = try Worker(store: store, wall: MovableWallClock(F.epoch))
+      let worker = try await Worker(store: store, wall: MovableWallClock(F.epoch))
       #expect(worker.state("k") == .paused)
       let rejection = #expect(throws: BreakerRejection<ManualClock.Instant>.self) {
         _ = try worker.registry.breaker(for: "k").acquire()

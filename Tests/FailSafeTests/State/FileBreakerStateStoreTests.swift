@@ -8,10 +8,10 @@ import Testing
 struct FileBreakerStateStoreTests {
   typealias F = StateFixtures
 
-  func withDirectory(_ body: (String) throws -> Void) throws {
+  func withDirectory(_ body: (String) async throws -> Void) async throws {
     let directory = try F.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    try body(directory)
+    try await body(directory)
   }
 
   func inode(_ path: String) throws -> UInt64 {
@@ -19,17 +19,17 @@ struct FileBreakerStateStoreTests {
     return (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
   }
 
-  @Test func aMissingFileLoadsAsEmptyAndASaveCreatesIt() throws {
-    try withDirectory { directory in
+  @Test func aMissingFileLoadsAsEmptyAndASaveCreatesIt() async throws {
+    try await withDirectory { directory in
       let store = FileBreakerStateStore(
         path: directory + "/state.json", wallClock: .fixed(F.at(99)))
       #expect(!store.exists)
-      let empty = try store.load()
+      let empty = try await store.load()
       #expect(empty.document.credentials.isEmpty)
       #expect(empty.diagnostics.isEmpty)
-      let saved = try store.save(F.sampleDocument)
+      let saved = try await store.save(F.sampleDocument)
       #expect(saved.document.credentials == F.sampleDocument.credentials)
-      let loaded = try store.load()
+      let loaded = try await store.load()
       #expect(loaded.diagnostics.isEmpty)
       #expect(loaded.document.credentials == F.sampleDocument.credentials)
       #expect(loaded.document.savedAt == F.at(99))
@@ -37,115 +37,118 @@ struct FileBreakerStateStoreTests {
     }
   }
 
-  @Test func twoStoresOnOneFileMergeInsteadOfOverwriting() throws {
-    try withDirectory { directory in
+  @Test func twoStoresOnOneFileMergeInsteadOfOverwriting() async throws {
+    try await withDirectory { directory in
       let path = directory + "/state.json"
       let first = FileBreakerStateStore(path: path)
       let second = FileBreakerStateStore(path: path)
-      _ = try first.save(PersistedStateDocument(credentials: ["a": F.entry(.dead, updated: 10)]))
-      let merged = try second.save(
+      _ = try await first.save(
+        PersistedStateDocument(credentials: ["a": F.entry(.dead, updated: 10)]))
+      let merged = try await second.save(
         PersistedStateDocument(credentials: [
           "a": F.entry(.closed, updated: 20), "b": F.entry(.closed, updated: 20),
         ]))
       #expect(merged.document.credentials["a"]?.status == .dead)
-      #expect(try first.load().document.credentials.keys.sorted() == ["a", "b"])
+      #expect(try await first.load().document.credentials.keys.sorted() == ["a", "b"])
     }
   }
 
-  @Test func anUnchangedSaveDoesNotRewriteTheFile() throws {
-    try withDirectory { directory in
+  @Test func anUnchangedSaveDoesNotRewriteTheFile() async throws {
+    try await withDirectory { directory in
       let store = FileBreakerStateStore(path: directory + "/state.json")
-      _ = try store.save(F.sampleDocument)
+      _ = try await store.save(F.sampleDocument)
       let before = try inode(store.path)
       // The caller's copy has sub-millisecond dates; the file has milliseconds: still no write.
       var document = F.sampleDocument
       document.credentials["fine-key"]?.updatedAt = F.at(30.000_2)
-      _ = try store.save(document)
-      _ = try store.save(try store.load().document)
+      _ = try await store.save(document)
+      _ = try await store.save(try await store.load().document)
       #expect(try inode(store.path) == before)
-      _ = try store.save(PersistedStateDocument(credentials: ["new": F.entry(.closed)]))
+      _ = try await store.save(PersistedStateDocument(credentials: ["new": F.entry(.closed)]))
       #expect(try inode(store.path) != before)
     }
   }
 
-  @Test func aDamagedFileIsCopiedAsideBeforeItIsRepaired() throws {
-    try withDirectory { directory in
+  @Test func aDamagedFileIsCopiedAsideBeforeItIsRepaired() async throws {
+    try await withDirectory { directory in
       let store = FileBreakerStateStore(path: directory + "/state.json")
       let damaged = #"{"version": 1, "credentials": {"a": {"state": "dead", "consecutiveFa"#
       try damaged.write(toFile: store.path, atomically: false, encoding: .utf8)
-      let reading = try store.save(
+      let reading = try await store.save(
         PersistedStateDocument(credentials: ["b": F.entry(.closed, updated: 1)]))
       #expect(reading.isDamaged)
       #expect(reading.document.credentials["a"]?.status == .dead)
       #expect(try String(contentsOfFile: store.damagedCopyPath, encoding: .utf8) == damaged)
-      let repaired = try store.load()
+      let repaired = try await store.load()
       #expect(!repaired.isDamaged)
       #expect(repaired.document.credentials.keys.sorted() == ["a", "b"])
     }
   }
 
-  @Test func aFileFromANewerVersionIsNeverOverwritten() throws {
-    try withDirectory { directory in
+  @Test func aFileFromANewerVersionIsNeverOverwritten() async throws {
+    try await withDirectory { directory in
       let store = FileBreakerStateStore(path: directory + "/state.json")
       let newer = #"{"version": 2, "credentials": {}, "somethingNew": true}"#
       try newer.write(toFile: store.path, atomically: false, encoding: .utf8)
-      #expect(throws: StateStoreError.newerVersion(path: store.path, version: 2)) {
-        _ = try store.save(F.sampleDocument)
+      await #expect(throws: StateStoreError.newerVersion(path: store.path, version: 2)) {
+        _ = try await store.save(F.sampleDocument)
       }
       #expect(try String(contentsOfFile: store.path, encoding: .utf8) == newer)
-      #expect(try store.load().document.isFromNewerVersion)
+      #expect(try await store.load().document.isFromNewerVersion)
     }
   }
 
-  @Test func aFileThatIsNotAStateFileIsNeverOverwritten() throws {
-    try withDirectory { directory in
+  @Test func aFileThatIsNotAStateFileIsNeverOverwritten() async throws {
+    try await withDirectory { directory in
       let store = FileBreakerStateStore(path: directory + "/config.yaml")
       let foreign = "server:\n  port: 8080\n"
       try foreign.write(toFile: store.path, atomically: false, encoding: .utf8)
-      #expect(throws: StateStoreError.notAStateFile(path: store.path)) {
-        _ = try store.save(F.sampleDocument)
+      await #expect(throws: StateStoreError.notAStateFile(path: store.path)) {
+        _ = try await store.save(F.sampleDocument)
       }
       #expect(try String(contentsOfFile: store.path, encoding: .utf8) == foreign)
       // An empty file is a state file that lost its content: it is repaired.
       try "".write(toFile: store.path, atomically: false, encoding: .utf8)
-      _ = try store.save(F.sampleDocument)
-      #expect(try store.load().document.credentials.count == 3)
+      _ = try await store.save(F.sampleDocument)
+      #expect(try await store.load().document.credentials.count == 3)
     }
   }
 
-  @Test func aDirectoryOrAnUnreadablePathIsAClearError() throws {
-    try withDirectory { directory in
+  @Test func aDirectoryOrAnUnreadablePathIsAClearError() async throws {
+    try await withDirectory { directory in
       let store = FileBreakerStateStore(path: directory)
-      #expect(throws: StateStoreError.notARegularFile(path: directory)) { _ = try store.load() }
+      await #expect(throws: StateStoreError.notARegularFile(path: directory)) {
+        _ = try await store.load()
+      }
       let nowhere = FileBreakerStateStore(path: directory + "/missing/dir/state.json")
-      #expect(throws: StateStoreError.self) { _ = try nowhere.save(F.sampleDocument) }
+      await #expect(throws: StateStoreError.self) { _ = try await nowhere.save(F.sampleDocument) }
       do {
-        _ = try nowhere.save(F.sampleDocument)
+        _ = try await nowhere.save(F.sampleDocument)
       } catch {
         #expect("\(error)".contains("No such file or directory"))
       }
     }
   }
 
-  @Test func anOversizedFileIsReadUpToTheLimitAndReported() throws {
-    try withDirectory { directory in
+  @Test func anOversizedFileIsReadUpToTheLimitAndReported() async throws {
+    try await withDirectory { directory in
       let path = directory + "/state.json"
       var document = PersistedStateDocument()
       for index in 0..<40 { document.credentials["key-\(index)"] = F.entry(.dead) }
-      _ = try FileBreakerStateStore(path: path).save(document)
+      _ = try await FileBreakerStateStore(path: path).save(document)
       // A store whose own bound allows one entry reads less than this file holds.
       let store = FileBreakerStateStore(
         path: path, sizeBound: StateSizeBound(maximumEntries: 1), maximumFileBytes: 1)
       let size = try Data(contentsOf: URL(fileURLWithPath: store.path)).count
       #expect(store.readLimit < size)
-      let reading = try store.load()
+      let reading = try await store.load()
       #expect(reading.isDamaged)
       #expect(reading.diagnostics.first?.message.contains("larger than") == true)
     }
   }
 
-  @Test func theFileIsBoundedAcrossSaves() throws {
-    try withDirectory { directory in
+  @Test func theFileIsBoundedAcrossSaves() async throws {
+    try await withDirectory { directory in
       let store = FileBreakerStateStore(
         path: directory + "/state.json", sizeBound: StateSizeBound(maximumEntries: 10))
       for round in 0..<5 {
@@ -154,23 +157,23 @@ struct FileBreakerStateStoreTests {
           document.credentials["r\(round)-\(index)"] = F.entry(
             index == 0 ? .dead : .closed, updated: Double(round * 10 + index))
         }
-        _ = try store.save(document)
+        _ = try await store.save(document)
       }
-      let loaded = try store.load().document
+      let loaded = try await store.load().document
       #expect(loaded.credentials.count == 10)
       #expect((0..<5).allSatisfy { loaded.credentials["r\($0)-0"]?.status == .dead })
     }
   }
 
-  @Test func concurrentSaversLoseNothing() throws {
-    try withDirectory { directory in
+  @Test func concurrentSaversLoseNothing() async throws {
+    try await withDirectory { directory in
       let path = directory + "/state.json"
       let failures = LockedFailures()
       DispatchQueue.concurrentPerform(iterations: 8) { worker in
         let store = FileBreakerStateStore(path: path)
         for index in 0..<15 {
           do {
-            _ = try store.save(
+            _ = try store.saveSynchronously(
               PersistedStateDocument(credentials: [
                 "w\(worker)-\(index)": F.entry(.open, streak: 1, reopenIn: 60, updated: 1)
               ]))
@@ -180,29 +183,29 @@ struct FileBreakerStateStoreTests {
         }
       }
       #expect(failures.all.isEmpty)
-      let loaded = try FileBreakerStateStore(path: path).load()
+      let loaded = try await FileBreakerStateStore(path: path).load()
       #expect(loaded.document.credentials.count == 8 * 15)
       #expect(!loaded.isDamaged)
     }
   }
 
-  @Test func updateEditsUnderTheLockAndKeepsWhatOthersWrote() throws {
-    try withDirectory { directory in
+  @Test func updateEditsUnderTheLockAndKeepsWhatOthersWrote() async throws {
+    try await withDirectory { directory in
       let store = FileBreakerStateStore(path: directory + "/state.json")
-      _ = try store.save(F.sampleDocument)
-      let reading = try store.update { document in
+      _ = try await store.save(F.sampleDocument)
+      let reading = try await store.update { document in
         document.credentials["dead-key"] = F.entry(.closed, updated: 50, action: .revive)
       }
       #expect(reading.document.credentials["dead-key"]?.status == .closed)
-      #expect(try store.load().document.credentials.count == 3)
+      #expect(try await store.load().document.credentials.count == 3)
       struct Refused: Error {}
-      #expect(throws: Refused.self) {
-        _ = try store.update { document in
+      await #expect(throws: Refused.self) {
+        _ = try await store.update { document in
           document.credentials = [:]
           throw Refused()
         }
       }
-      #expect(try store.load().document.credentials.count == 3)
+      #expect(try await store.load().document.credentials.count == 3)
     }
   }
 }

@@ -9,7 +9,7 @@ import Testing
 struct KillDuringWriteTests {
   /// The helper saves once, then stops itself part-way through writing its second save's
   /// temporary file (after `round` chunks of 16 KiB) and is killed there with `SIGKILL`.
-  @Test func aWriterKilledWithSIGKILLMidSaveLeavesALoadableFile() throws {
+  @Test func aWriterKilledWithSIGKILLMidSaveLeavesALoadableFile() async throws {
     let directory = try StateFixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/state.json"
@@ -30,7 +30,7 @@ struct KillDuringWriteTests {
       #expect(partial == round * 16 * 1_024, "round \(round): \(line ?? "")")
       #expect(partial < whole)
 
-      let reading = try store.load()
+      let reading = try await store.load()
       #expect(!reading.isDamaged, "round \(round): \(reading.diagnostics)")
       #expect(reading.document.credentials.count == entries)
       // Every entry comes from the first, completed save: the file is old, never torn.
@@ -39,28 +39,28 @@ struct KillDuringWriteTests {
     }
     // The killed holder's lock is gone and a leftover temporary file does not matter.
     let store = FileBreakerStateStore(path: path)
-    _ = try store.save(
+    _ = try await store.save(
       PersistedStateDocument(credentials: [
         "after": PersistedCredentialState(status: .closed, updatedAt: StateFixtures.epoch)
       ]))
-    #expect(try store.load().document.credentials.count == entries + 1)
+    #expect(try await store.load().document.credentials.count == entries + 1)
   }
 
-  @Test func aHalfWrittenTemporaryFileIsIgnoredAndReplaced() throws {
+  @Test func aHalfWrittenTemporaryFileIsIgnoredAndReplaced() async throws {
     let directory = try StateFixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let store = FileBreakerStateStore(path: directory + "/state.json")
-    _ = try store.save(StateFixtures.sampleDocument)
+    _ = try await store.save(StateFixtures.sampleDocument)
     // What a crash after writing half of the next version would leave behind.
     let next = try StateFixtures.sampleDocument.encoded()
     try next.prefix(next.count / 2).write(to: URL(fileURLWithPath: store.temporaryPath))
-    let reading = try store.load()
+    let reading = try await store.load()
     #expect(!reading.isDamaged)
     #expect(reading.document.credentials == StateFixtures.sampleDocument.credentials)
-    _ = try store.save(
+    _ = try await store.save(
       PersistedStateDocument(credentials: [
         "new": PersistedCredentialState(status: .closed, updatedAt: StateFixtures.epoch)
       ]))
-    #expect(try store.load().document.credentials.count == 4)
+    #expect(try await store.load().document.credentials.count == 4)
   }
 }

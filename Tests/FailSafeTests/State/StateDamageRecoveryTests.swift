@@ -10,10 +10,10 @@ import Testing
 struct StateDamageRecoveryTests {
   typealias F = StateFixtures
 
-  func withDirectory(_ body: (String) throws -> Void) throws {
+  func withDirectory(_ body: (String) async throws -> Void) async throws {
     let directory = try F.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    try body(directory)
+    try await body(directory)
   }
 
   /// `count` credentials, every third one alive and the others dead, with evidence.
@@ -61,7 +61,7 @@ struct StateDamageRecoveryTests {
     return ranges
   }
 
-  @Test func oneFlippedBitInALargeFileCostsNoOtherDeadCredential() throws {
+  @Test func oneFlippedBitInALargeFileCostsNoOtherDeadCredential() async throws {
     let document = Self.document(count: 430)
     let bytes = Array(try document.encoded())
     #expect(bytes.count > 150_000)
@@ -81,7 +81,7 @@ struct StateDamageRecoveryTests {
     #expect(reading.document.credentials.count == document.credentials.count)
   }
 
-  @Test func everyDeadEntrySurvivesAnySingleByteDamageElsewhere() throws {
+  @Test func everyDeadEntrySurvivesAnySingleByteDamageElsewhere() async throws {
     let document = Self.document(count: 6)
     let bytes = Array(try document.encoded())
     let deadIDs = document.credentials.filter { $0.value.status == .dead }.map(\.key).sorted()
@@ -108,17 +108,17 @@ struct StateDamageRecoveryTests {
     }
   }
 
-  @Test func aSaveOverADamagedFileKeepsEveryReadableDeadCredential() throws {
-    try withDirectory { directory in
+  @Test func aSaveOverADamagedFileKeepsEveryReadableDeadCredential() async throws {
+    try await withDirectory { directory in
       let store = FileBreakerStateStore(path: directory + "/state.json")
       let document = Self.document(count: 60)
-      _ = try store.save(document)
+      _ = try await store.save(document)
       var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: store.path)))
       Self.breakComma(in: &bytes, near: bytes.count / 3)
       try Data(bytes).write(to: URL(fileURLWithPath: store.path))
-      let saved = try FileBreakerStateStore(path: store.path).save(PersistedStateDocument())
+      let saved = try await FileBreakerStateStore(path: store.path).save(PersistedStateDocument())
       #expect(saved.isDamaged)
-      let reloaded = try FileBreakerStateStore(path: store.path).load()
+      let reloaded = try await FileBreakerStateStore(path: store.path).load()
       #expect(!reloaded.isDamaged)
       let dead = document.credentials.filter { $0.value.status == .dead }.keys
       let keptDead = dead.filter { reloaded.document.credentials[$0]?.status == .dead }
@@ -127,17 +127,17 @@ struct StateDamageRecoveryTests {
     }
   }
 
-  @Test func aLaterRepairNeverOverwritesAnEarlierDamagedCopy() throws {
-    try withDirectory { directory in
+  @Test func aLaterRepairNeverOverwritesAnEarlierDamagedCopy() async throws {
+    try await withDirectory { directory in
       let store = FileBreakerStateStore(path: directory + "/state.json")
       var copies: [Data] = []
       for round in 0..<3 {
-        _ = try store.save(Self.document(count: 10 + round))
+        _ = try await store.save(Self.document(count: 10 + round))
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: store.path)))
         Self.breakComma(in: &bytes, near: bytes.count / 2)
         try Data(bytes).write(to: URL(fileURLWithPath: store.path))
         copies.append(Data(bytes))
-        _ = try FileBreakerStateStore(path: store.path).save(PersistedStateDocument())
+        _ = try await FileBreakerStateStore(path: store.path).save(PersistedStateDocument())
       }
       let paths = [
         store.damagedCopyPath, store.damagedCopyPath + ".1", store.damagedCopyPath + ".2",
@@ -148,7 +148,7 @@ struct StateDamageRecoveryTests {
     }
   }
 
-  @Test func damageAtTheStartStillReadsEveryEntry() throws {
+  @Test func damageAtTheStartStillReadsEveryEntry() async throws {
     let document = Self.document(count: 6)
     var bytes = Array(try document.encoded())
     bytes[0] = UInt8(ascii: "x")

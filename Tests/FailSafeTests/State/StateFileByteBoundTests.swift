@@ -9,10 +9,10 @@ import Testing
 struct StateFileByteBoundTests {
   typealias F = StateFixtures
 
-  func withDirectory(_ body: (String) throws -> Void) throws {
+  func withDirectory(_ body: (String) async throws -> Void) async throws {
     let directory = try F.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    try body(directory)
+    try await body(directory)
   }
 
   /// `count` entries with `idLength`-byte ids, every `deadEvery`-th dead, each with evidence
@@ -35,47 +35,48 @@ struct StateFileByteBoundTests {
     return document
   }
 
-  @Test func aFileOfTheDefaultBoundsLargestEntriesLoadsWholeAndKeepsEveryDeadKey() throws {
-    try withDirectory { directory in
+  @Test func aFileOfTheDefaultBoundsLargestEntriesLoadsWholeAndKeepsEveryDeadKey() async throws {
+    try await withDirectory { directory in
       let store = FileBreakerStateStore(path: directory + "/state.json")
       let evidence = String(repeating: "é€", count: 150)  // 300 characters, 750 bytes
       let written = document(count: 10_000, idLength: 500, evidence: evidence, deadEvery: 1_000)
-      _ = try store.save(written)
+      _ = try await store.save(written)
       let size = try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int ?? 0
       #expect(size > 16 << 20)
       #expect(size <= StateSizeBound().maximumFileBytes)
 
       let fresh = FileBreakerStateStore(path: store.path)
-      let loaded = try fresh.load()
+      let loaded = try await fresh.load()
       #expect(!loaded.isDamaged, "\(loaded.diagnostics.prefix(2))")
       #expect(loaded.document.credentials.count == 10_000)
       #expect(loaded.document.credentials.values.filter { $0.status == .dead }.count == 10)
-      let saved = try fresh.save(PersistedStateDocument())
+      let saved = try await fresh.save(PersistedStateDocument())
       #expect(saved.document.credentials.count == 10_000)
       #expect(
-        try fresh.load().document.credentials.values.filter { $0.status == .dead }.count == 10)
+        try await fresh.load().document.credentials.values.filter { $0.status == .dead }.count == 10
+      )
       #expect(!FileManager.default.fileExists(atPath: store.damagedCopyPath))
     }
   }
 
-  @Test func aLargerEntryBoundRaisesTheReadLimitWithIt() throws {
+  @Test func aLargerEntryBoundRaisesTheReadLimitWithIt() async throws {
     let bound = StateSizeBound(maximumEntries: 40_000)
     #expect(bound.maximumFileBytes > 40_000 * 1_000)
     #expect(
       FileBreakerStateStore(path: "unused", sizeBound: bound).readLimit >= bound.maximumFileBytes)
     #expect(FileBreakerStateStore(path: "unused").readLimit >= StateSizeBound().maximumFileBytes)
     // The issue's case, scaled down: an ordinary file beyond 16 MiB that a 40,000 bound allows.
-    try withDirectory { directory in
+    try await withDirectory { directory in
       let store = FileBreakerStateStore(
         path: directory + "/state.json", sizeBound: bound, maximumFileBytes: 1 << 20)
       let written = document(count: 4_000, idLength: 200, evidence: "HTTP 401", deadEvery: 40)
-      _ = try store.save(written)
+      _ = try await store.save(written)
       let size = try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int ?? 0
       #expect(size > 1 << 20)
       let fresh = FileBreakerStateStore(
         path: store.path, sizeBound: bound, maximumFileBytes: 1 << 20)
-      _ = try fresh.save(PersistedStateDocument())
-      let loaded = try fresh.load()
+      _ = try await fresh.save(PersistedStateDocument())
+      let loaded = try await fresh.load()
       #expect(!loaded.isDamaged)
       #expect(loaded.document.credentials.values.filter { $0.status == .dead }.count == 100)
     }
@@ -83,7 +84,7 @@ struct StateFileByteBoundTests {
 
   /// The bound holds by construction: entries with every field at its worst (ids of control
   /// characters, texts of many-scalar characters and quotes, extreme numbers) stay within it.
-  @Test func theWorstEntriesTheWriterCanProduceStayWithinTheBound() throws {
+  @Test func theWorstEntriesTheWriterCanProduceStayWithinTheBound() async throws {
     let bound = StateSizeBound(maximumEntries: 20)
     let heavy = String(repeating: "\"\\e\u{301}\u{302}\u{303}", count: 400)
     var document = PersistedStateDocument(savedAt: F.at(0))

@@ -13,7 +13,7 @@ struct TwoProcessStateTests {
     let directory = try StateFixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/state.json"
-    let worker = try Worker(
+    let worker = try await Worker(
       store: FileBreakerStateStore(path: path),
       wall: BreakerStatePersistenceTests.MovableWallClock(Date()), syncInterval: .seconds(5))
     await worker.clock.waitForSleepers(count: 1)  // the periodic sync is waiting
@@ -40,7 +40,8 @@ struct TwoProcessStateTests {
     #expect(rejection?.firstError?.evidence.contains("from the helper process") == true)
     await worker.persistence.close()
     #expect(
-      try FileBreakerStateStore(path: path).load().document.credentials["shared"]?.status == .dead)
+      try await FileBreakerStateStore(path: path).load().document.credentials["shared"]?.status
+        == .dead)
   }
 
   @Test func aKilledWorkersDeadKeyAndCooldownSurviveItsRestart() async throws {
@@ -64,7 +65,7 @@ struct TwoProcessStateTests {
     #expect(remaining == 4_800)
 
     // The worker starts again: a new registry on a new monotonic clock, the same file.
-    let restarted = try Worker(
+    let restarted = try await Worker(
       store: FileBreakerStateStore(path: path),
       wall: BreakerStatePersistenceTests.MovableWallClock(Date()))
     #expect(restarted.state("dead-key") == .dead)
