@@ -9,7 +9,7 @@ package final class SerialGate: Sendable {
     var waiters: [CheckedContinuation<Void, Never>] = []
   }
 
-  private let state = Mutex(State())
+  private let state = SanitizerVisibleMutex(State())
 
   /// Creates an open gate.
   package init() {}

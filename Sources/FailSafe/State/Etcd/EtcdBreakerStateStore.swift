@@ -27,7 +27,7 @@ public final class EtcdBreakerStateStore: BreakerStateStore {
   public let wallClock: WallClock
   private let client: EtcdGatewayClient
   private let clock: any Clock<Duration>
-  private let random: Mutex<BackoffRandomSource>
+  private let random: SanitizerVisibleMutex<BackoffRandomSource>
   private let conflicts = Atomic<Int>(0)
   private let prefixBytes: [UInt8]
 
@@ -44,7 +44,7 @@ public final class EtcdBreakerStateStore: BreakerStateStore {
   ) {
     self.configuration = configuration
     self.clock = clock
-    self.random = Mutex(random)
+    self.random = SanitizerVisibleMutex(random)
     self.wallClock = wallClock
     self.prefixBytes = Array(configuration.prefix.utf8)
     self.client = EtcdGatewayClient(configuration: configuration)

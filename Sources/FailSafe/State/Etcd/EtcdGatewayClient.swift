@@ -125,7 +125,7 @@ final class EtcdResponseCollector: NSObject, URLSessionDataDelegate, @unchecked 
     var tooLarge = false
   }
 
-  private let pending = Mutex<[Int: Pending]>([:])
+  private let pending = SanitizerVisibleMutex<[Int: Pending]>([:])
 
   /// Runs `request` and returns its response, or throws `TooLarge` or the `URLError`.
   func perform(_ request: URLRequest, on session: URLSession, limit: Int) async throws -> Outcome {
