@@ -39,16 +39,7 @@ struct EtcdBreakerStateStoreTests {
 
   /// The raw bytes under `key`.
   static func get(_ key: String, at endpoint: URL) async throws -> [UInt8]? {
-    var request = URLRequest(url: endpoint.appendingPathComponent("v3/kv/range"))
-    request.httpMethod = "POST"
-    request.httpBody = try JSONEncoder().encode(["key": Data(key.utf8).base64EncodedString()])
-    let (data, _) = try await URLSession.shared.data(for: request)
-    struct Answer: Decodable {
-      struct KV: Decodable { var value: String? }
-      var kvs: [KV]?
-    }
-    let value = try JSONDecoder().decode(Answer.self, from: data).kvs?.first?.value
-    return value.flatMap { Data(base64Encoded: $0) }.map(Array.init)
+    try await EtcdTestCluster.rawValue(of: key, at: endpoint)
   }
 
   @Test func saveLoadAndUpdateRoundTripOnOneMember() async throws {

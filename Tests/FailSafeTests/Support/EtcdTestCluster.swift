@@ -216,6 +216,11 @@ final class EtcdTestCluster {
 
   /// The size in bytes of the value stored under `key` (0 if none).
   static func rawValueSize(of key: String, at endpoint: URL) async throws -> Int {
+    try await rawValue(of: key, at: endpoint)?.count ?? 0
+  }
+
+  /// The raw bytes under `key`.
+  static func rawValue(of key: String, at endpoint: URL) async throws -> [UInt8]? {
     var request = URLRequest(url: endpoint.appendingPathComponent("v3/kv/range"))
     request.httpMethod = "POST"
     request.httpBody = try JSONEncoder().encode(["key": Data(key.utf8).base64EncodedString()])
@@ -225,7 +230,7 @@ final class EtcdTestCluster {
       var kvs: [KV]?
     }
     let value = try JSONDecoder().decode(Answer.self, from: data).kvs?.first?.value
-    return value.flatMap { Data(base64Encoded: $0) }?.count ?? 0
+    return value.flatMap { Data(base64Encoded: $0) }.map(Array.init)
   }
 
   /// Starts member `index` again on its data directory and waits until it serves.

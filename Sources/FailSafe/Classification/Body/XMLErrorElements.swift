@@ -24,7 +24,7 @@ enum XMLErrorElements {
   /// never `<ErrorResponse>`) starts, if any.
   private static func errorElement(in bytes: UnsafeRawBufferPointer) -> Int? {
     var start = 0
-    while let found = firstIndex(of: "<Error", in: bytes, from: start) {
+    while let found = MarkupSearch.firstIndex(of: "<Error", in: bytes, from: start) {
       let next = found + 6
       guard next < bytes.count else { return nil }
       if bytes[next] == UInt8(ascii: ">") || bytes[next] == 0x20 { return found }
@@ -40,40 +40,11 @@ enum XMLErrorElements {
     let nameBytes = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
     let open = [UInt8(ascii: "<")] + Array(nameBytes) + [UInt8(ascii: ">")]
     let close = [UInt8(ascii: "<"), UInt8(ascii: "/")] + Array(nameBytes)
-    guard let found = firstIndex(of: open, in: bytes, from: start) else { return nil }
-    let textStart = found + open.count
-    let end = firstIndex(of: close, in: bytes, from: textStart) ?? bytes.count
-    var first = textStart
-    var last = min(end, textStart + limit)
-    while first < last, bytes[first] <= 0x20 { first += 1 }
-    while last > first, bytes[last - 1] <= 0x20 { last -= 1 }
-    return first < last ? first..<last : nil
-  }
-
-  private static func firstIndex(
-    of needle: StaticString, in bytes: UnsafeRawBufferPointer, from start: Int
-  ) -> Int? {
-    let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-    return firstIndex(of: Array(pattern), in: bytes, from: start)
-  }
-
-  /// The first index at or after `start` where `pattern` occurs in `bytes`, exactly.
-  private static func firstIndex(
-    of pattern: [UInt8], in bytes: UnsafeRawBufferPointer, from start: Int
-  )
-    -> Int?
-  {
-    guard let first = pattern.first, bytes.count >= pattern.count else { return nil }
-    var index = start
-    let last = bytes.count - pattern.count
-    while index <= last {
-      if bytes[index] == first {
-        var offset = 1
-        while offset < pattern.count, bytes[index + offset] == pattern[offset] { offset += 1 }
-        if offset == pattern.count { return index }
-      }
-      index += 1
+    guard let found = MarkupSearch.firstIndex(of: open, in: bytes, from: start) else {
+      return nil
     }
-    return nil
+    let textStart = found + open.count
+    let end = MarkupSearch.firstIndex(of: close, in: bytes, from: textStart) ?? bytes.count
+    return MarkupSearch.trimmedText(in: bytes, from: textStart, to: end, limit: limit)
   }
 }
