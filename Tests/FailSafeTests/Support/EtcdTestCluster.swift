@@ -69,15 +69,31 @@ final class EtcdTestCluster {
       FileManager.default.temporaryDirectory
       .appendingPathComponent("failsafe-etcd-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    members = try (0..<max(1, size)).map { index in
-      Member(name: "m\(index)", clientPort: try Self.freePort(), peerPort: try Self.freePort())
+    members = try Self.freshMembers(size)
+    // A second try on fresh ports and data: a port picked free can be taken by another test
+    // before etcd binds it, and a member once sat refusing connections for a whole minute on
+    // a machine loaded by the sanitizer run.
+    var attempt = 1
+    while true {
+      do {
+        for index in members.indices { try launch(index) }
+        for index in members.indices { try await waitUntilServing(index) }
+        return
+      } catch {
+        stop()
+        guard attempt < 2 else { throw error }
+        attempt += 1
+        for member in members {
+          try? FileManager.default.removeItem(atPath: "\(directory)/\(member.name).etcd")
+        }
+        members = try Self.freshMembers(size)
+      }
     }
-    do {
-      for index in members.indices { try launch(index) }
-      for index in members.indices { try await waitUntilServing(index) }
-    } catch {
-      stop()
-      throw error
+  }
+
+  private static func freshMembers(_ size: Int) throws -> [Member] {
+    try (0..<max(1, size)).map { index in
+      Member(name: "m\(index)", clientPort: try freePort(), peerPort: try freePort())
     }
   }
 
