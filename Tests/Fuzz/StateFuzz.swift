@@ -54,7 +54,7 @@ public func stateFuzzInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   } catch {
     require(false, "save threw \(error)")
   }
-  guard let second = try? store.load() else {
+  guard let second = try? store.loadSynchronously() else {
     require(false, "the saved file does not load")
     return 0
   }
