@@ -304,7 +304,7 @@ where C.Duration == Duration {
         sourcing.onProblem?(id, error)
         continue
       }
-      guard value != current(index).0 else { continue }
+      guard value != valueForUse(at: index).credential else { continue }
       replace(id, with: value)
       replaced.append(id)
     }
@@ -422,7 +422,7 @@ where C.Duration == Duration {
       do {
         let permit = try member.breaker.acquire()
         cursor.store((index + 1) % count, ordering: .relaxed)
-        let (credential, refreshFirst) = current(index)
+        let (credential, refreshFirst) = valueForUse(at: index)
         return .leased(
           CredentialLease(
             index: index, id: member.id, credential: credential, breaker: member.breaker,
@@ -434,12 +434,6 @@ where C.Duration == Duration {
       }
     }
     return allDead ? .allDead : .unavailable(until: earliest)
-  }
-
-  /// The value to send for member `index` now, and whether it must be refreshed first.
-  private func current(_ index: Int) -> (Credential, refreshFirst: Bool) {
-    if let refresher = members[index].refresher { return refresher.currentForUse() }
-    return (state.withLock { $0.values[index] }, false)
   }
 
   /// Remembers that credential `lease` just failed, for least-recently-failed selection.

@@ -128,12 +128,11 @@ where C.Duration == Duration {
     var pending = first
     // A clock reading nothing has awaited since: the first pass of a call that has not failed
     // uses its start, so a successful call with a deadline reads the clock once.
-    var reading: C.Instant? = start
+    var reading: C.Instant? = firstFailure == nil ? start : nil
     if let firstFailure {
       call.attempts = 1
       let failed: FailedAttempt = failedAttempt(of: firstFailure.error)
       pending = try await afterFailed(failed, on: firstFailure.lease, call: &call)
-      reading = nil
     }
     while true {
       let now = reading ?? clock.now
