@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 import PackageDescription
 
 // FailSafe depends on the Swift toolchain alone: no package dependencies, ever.

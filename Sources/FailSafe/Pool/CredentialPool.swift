@@ -361,7 +361,7 @@ where C.Duration == Duration {
   /// Two steps, so that what may be `nil` holds no reference: an optional lease was destroyed
   /// through generic value witnesses on every call (about 300 instructions). Inlined into the
   /// caller so it specialises: one load of the cursor, one of the breaker's word.
-  @inlinable
+  @inlinable @inline(__always)
   func admitAtCursor() -> (index: Int, permit: BreakerPermit)? {
     guard isRoundRobin else { return nil }
     let count = members.count

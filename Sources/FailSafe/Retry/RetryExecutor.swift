@@ -85,9 +85,9 @@ where C.Duration == Duration {
   ///
   /// - Returns: the first successful result.
   /// - Throws: ``RetryFailure`` saying why it stopped, with the first and the last failure.
-  @inlinable
-  public func run<T: Sendable>(
-    _ operation: @escaping @Sendable (Credential) async throws -> T
+  @inlinable @inline(__always)
+  nonisolated(nonsending) public func run<T: Sendable>(
+    _ operation: nonisolated(nonsending) @escaping @Sendable (Credential) async throws -> T
   ) async throws(Failure) -> T {
     // The success path, inlined so it specialises in the caller: with no deadline and no
     // attempt timeout, the first attempt needs no clock, no per-call state and no lock but the
@@ -118,8 +118,8 @@ where C.Duration == Duration {
   /// limits, failures and their decisions. Starts with `pending`, a lease to use first, or
   /// after `firstFailure`, the first attempt that `run` made and that threw.
   @usableFromInline
-  func runRetrying<T: Sendable>(
-    _ operation: @escaping @Sendable (Credential) async throws -> T,
+  nonisolated(nonsending) func runRetrying<T: Sendable>(
+    _ operation: nonisolated(nonsending) @escaping @Sendable (Credential) async throws -> T,
     pending first: CredentialLease<Credential, C>?,
     firstFailure: (lease: CredentialLease<Credential, C>, error: any Error)?
   ) async throws(Failure) -> T {
@@ -330,8 +330,8 @@ where C.Duration == Duration {
 
   /// Runs one attempt, bounded by the attempt timeout and the deadline. `reading` is a clock
   /// reading still current (nothing awaited since), used instead of reading the clock again.
-  private func attempt<T: Sendable>(
-    _ operation: @escaping @Sendable (Credential) async throws -> T, with credential: Credential,
+  nonisolated(nonsending) private func attempt<T: Sendable>(
+    _ operation: nonisolated(nonsending) @escaping @Sendable (Credential) async throws -> T, with credential: Credential,
     call: RetryCall<C>, now reading: C.Instant?
   ) async -> AttemptOutcome<T> {
     var limit = configuration.effectiveAttemptTimeout

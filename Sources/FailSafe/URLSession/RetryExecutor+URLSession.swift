@@ -18,7 +18,7 @@ extension ClockedRetryExecutor {
   /// Inlinable, like `run`, so that it specialises in the caller's module instead of running
   /// the generic executor with its metadata looked up on every request.
   @inlinable
-  public func data(
+  nonisolated(nonsending) public func data(
     for request: URLRequest, using transport: URLSessionTransport<Credential>
   ) async throws(Failure) -> (Data, HTTPURLResponse) {
     try await run { credential in
