@@ -44,11 +44,12 @@ enum ExecutorBenchmarks {
     })
 
   /// `successPath` with the operation stored in a `let` first: passing it to the generic `run`
-  /// builds a reabstraction thunk, one allocation per call that belongs to the harness, not to
+  /// converts it on every call to the parameter's type (`nonisolated(nonsending)`, and
+  /// reabstracted), two allocations that belong to how the harness holds the closure, not to
   /// FailSafe. Reported apart so that artefact is not charged to the executor.
   static let successPathLetClosure = Benchmark(
     name: "executor.successPathLetClosure",
-    summary: "successPath with the operation in a let (adds a reabstraction thunk)",
+    summary: "successPath with the operation in a let (adds its conversion thunk)",
     measurement: .timePerOperation {
       let executor = makeExecutor(credentials: 1)
       let operation: @Sendable (String) async throws -> Int = { key in
