@@ -97,10 +97,14 @@ private func checkDamageElsewhere(_ document: PersistedStateDocument, seed: [UIn
   keyEncoder.outputFormatting = [.withoutEscapingSlashes]
   var starts: [(id: String, start: Int)] = []
   for id in normalized.credentials.keys {
+    // An entry's key is the only text on its line at the entries' indentation (four spaces):
+    // the bare key could be the document's own `"credentials" : {`, or an object field of
+    // an earlier entry, when an id is spelled like one.
+    let indentation = Data("\n    ".utf8)
     guard let key = try? keyEncoder.encode(id),
-      let range = encoded.range(of: key + Data(" : {".utf8))
+      let range = encoded.range(of: indentation + key + Data(" : {".utf8))
     else { continue }
-    starts.append((id, range.lowerBound))
+    starts.append((id, range.lowerBound + indentation.count))
   }
   starts.sort { $0.start < $1.start }
   var hash: UInt64 = 0xCBF2_9CE4_8422_2325
