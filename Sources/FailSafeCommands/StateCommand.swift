@@ -216,10 +216,10 @@ package struct StateCommand: Subcommand {
     warn(reading.diagnostics, path: path, io: io)
     if reading.isDamaged {
       switch target {
-      case .file(let file):
-        io.writeError(
-          "failsafe state: '\(path)' was damaged and has been repaired; the damaged bytes are "
-            + "in '\(FileBreakerStateStore(path: file).damagedCopyPath)'\n")
+      case .file:
+        // No copy: a diagnostic above said why (every copy path is taken).
+        let kept = reading.damagedCopyPath.map { "; the damaged bytes are in '\($0)'" } ?? ""
+        io.writeError("failsafe state: '\(path)' was damaged and has been repaired\(kept)\n")
       case .etcd:
         io.writeError(
           "failsafe state: \(path) holds damaged values (shown as paused); an edit repairs only "

@@ -250,4 +250,19 @@ struct StateCommandTests {
     #expect(!repaired.isDamaged)
     #expect(repaired.document.credentials["b"]?.status == .closed)
   }
+
+  @Test func aRepairNamesTheCopyItKeptWhenEarlierCopiesAreKept() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    // An earlier repair's copy, with other bytes: it is never overwritten.
+    let earlier = #"{"version": 1, "credentials": {"a": {"state": "zombie"}}}"#
+    try earlier.write(toFile: scratch.path + ".damaged", atomically: false, encoding: .utf8)
+    let text = #"{"version": 1, "credentials": {"b": {"state": "zombie"}}}"#
+    try text.write(toFile: scratch.path, atomically: false, encoding: .utf8)
+    let result = await runCommand(["revive", scratch.path, "b"])
+    #expect(result.status == ExitStatus.success)
+    #expect(result.error.contains("the damaged bytes are in '\(scratch.path).damaged.1'"))
+    #expect(try String(contentsOfFile: scratch.path + ".damaged.1", encoding: .utf8) == text)
+    #expect(try String(contentsOfFile: scratch.path + ".damaged", encoding: .utf8) == earlier)
+  }
 }

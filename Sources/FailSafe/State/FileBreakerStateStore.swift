@@ -187,20 +187,24 @@ public struct FileBreakerStateStore: BreakerStateStore {
     {
       return StateDocumentReading(document: candidate, diagnostics: diagnostics)
     }
-    if stored.reading.isDamaged, let bytes = stored.bytes,
-      !(try keepDamagedCopy(bytes, permissions: stored.permissions))
-    {
-      diagnostics.append(
-        StateDiagnostic(
-          message:
-            "\(Self.maximumDamagedCopies) damaged copies are kept already; this damaged file "
-            + "was repaired without a copy"))
+    var keptCopy: String?
+    if stored.reading.isDamaged, let bytes = stored.bytes {
+      keptCopy = try keepDamagedCopy(bytes, permissions: stored.permissions)
+      if keptCopy == nil {
+        diagnostics.append(
+          StateDiagnostic(
+            message:
+              "\(Self.maximumDamagedCopies) damaged copies are kept already; this damaged file "
+              + "was repaired without a copy"))
+      }
     }
     candidate.savedAt = StateDate.rounded(wallClock.now())
     let bytes = Array(try candidate.encoded())
     try atomicWrite(bytes, to: path, permissions: stored.permissions)
     cache.remember(bytes, as: StateDocumentReading(document: candidate))
-    return StateDocumentReading(document: candidate, diagnostics: diagnostics)
+    var written = StateDocumentReading(document: candidate, diagnostics: diagnostics)
+    written.damagedCopyPath = keptCopy
+    return written
   }
 
   /// The most copies of damaged files kept: `PATH.damaged`, then `PATH.damaged.1` and on.
@@ -212,19 +216,20 @@ public struct FileBreakerStateStore: BreakerStateStore {
   }
 
   /// Copies a damaged file's bytes to the first free damaged-copy path, never over an older
-  /// copy (which may hold entries the repaired file lacks); `false` if every path is taken.
-  /// Bytes already kept in one copy are not copied again.
-  private func keepDamagedCopy(_ bytes: [UInt8], permissions: mode_t?) throws -> Bool {
+  /// copy (which may hold entries the repaired file lacks), and answers the copy's path; `nil`
+  /// if every path is taken. Bytes already kept in one copy are not copied again: that copy's
+  /// path is the answer.
+  private func keepDamagedCopy(_ bytes: [UInt8], permissions: mode_t?) throws -> String? {
     for copy in damagedCopyPaths {
       guard let descriptor = try SystemCalls.open(copy, O_RDONLY) else {
         try atomicWrite(bytes, to: copy, permissions: permissions)
-        return true
+        return copy
       }
       defer { SystemCalls.close(descriptor) }
       let (kept, truncated) = try SystemCalls.readAll(descriptor, path: copy, limit: bytes.count)
-      if !truncated, kept == bytes { return true }
+      if !truncated, kept == bytes { return copy }
     }
-    return false
+    return nil
   }
 
   /// Writes `bytes` to `destination` through `destination.tmp`: write, fsync, rename, fsync

@@ -117,6 +117,9 @@ public struct StateDocumentReading: Sendable, Hashable {
   /// `format`, `version` or `credentials` member, and not empty): probably a wrong path. Stores
   /// never overwrite such a file.
   public var isStateFile: Bool
+  /// Where a save that repaired a damaged file kept the damaged bytes (`PATH.damaged`, or
+  /// `PATH.damaged.N` when earlier copies are kept), or `nil`: no copy was made.
+  public var damagedCopyPath: String?
 
   /// Creates a reading.
   public init(
