@@ -29,6 +29,21 @@ public func waitHintsFuzzInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
     // Where running text would start a duration: the start, and after each space.
     for start in raw.indices where start == 0 || raw[start - 1] == 0x20 {
       checkWait(DurationText.leadingSeconds(raw, from: start), "leadingSeconds", text)
+      for lengthMeant in [false, true] {
+        checkWait(
+          DurationText.leadingTimeSpan(raw, from: start, clockForm: lengthMeant),
+          "leadingTimeSpan", text)
+        switch WaitText.read(raw, from: start, afterIn: lengthMeant) {
+        case .seconds(let seconds): checkWait(seconds, "WaitText.read", text)
+        case .time(let time):
+          // A date is within `timeRange`; an epoch (ten digits or more) is only finite and
+          // positive, as `epoch` says: a wait measured to it is capped by the caller.
+          require(
+            time.isFinite && time >= timeRange.lowerBound,
+            "WaitText.read(\(text.debugDescription)) = \(time)")
+        case nil: break
+        }
+      }
     }
   }
   if let number = DurationText.decimal(line) {

@@ -23,10 +23,12 @@ struct TimestampInTextTests {
       return calendar.date(from: components)?.timeIntervalSince1970 ?? 0
     }
     func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    /// The time of day alone, `hh:mm:ss`.
+    var clock: String { "\(two(hour)):\(two(minute)):\(two(second))" }
     /// The ways a body writes it, and whether each names an exact instant (a zone and a time).
     var spellings: [(text: String, exact: Bool)] {
       let date = "\(year)-\(two(month))-\(two(day))"
-      let time = "\(two(hour)):\(two(minute)):\(two(second))"
+      let time = clock
       return [
         ("\(date)T\(time)Z", true), ("\(date)T\(time).250Z", false),
         ("\(date)T\(time)+00:00", true),
@@ -75,7 +77,9 @@ struct TimestampInTextTests {
       let date = Date(timeIntervalSince1970: moment.epoch - 7_919)
       let dateHeader = Self.httpDate(date)
       for (text, exact) in moment.spellings {
-        for body in bodies(text) {
+        // After "in", `hh:mm:ss` is a length of time, as Azure API Management writes it
+        // ("replenished in 03:30:56"): `TimeSpanWaitTests` covers it.
+        for body in bodies(text) where !(text == moment.clock && body.contains(" in \(text)")) {
           for headers in [[:], ["date": dateHeader]] {
             for status in [429, 503, 400] {
               let response = ProviderResponse(

@@ -143,7 +143,7 @@ struct MessageFacts {
     case (.service, .disabled), (.api, .disabled): insert(.serviceDisabled)
     case (.again, .inKeyword), (.retry, .inKeyword), (.retry, .after), (.again, .after),
       (.reset, .inKeyword), (.retry, .at), (.again, .at), (.reset, .at), (.reset, .after):
-      if !hasWait { noteWait(bytes, after: end, timeOnly: false) }
+      if !hasWait { noteWait(bytes, after: end, timeOnly: false, afterIn: second == .inKeyword) }
     default: break
     }
   }
@@ -151,8 +151,10 @@ struct MessageFacts {
   private mutating func insert(_ pair: Pair) { pairs |= 1 << UInt64(pair.rawValue) }
 
   /// Reads the wait or time stated at `end` (see ``WaitText``); with `timeOnly`, only a time.
-  private mutating func noteWait(_ bytes: UnsafeRawBufferPointer, after end: Int, timeOnly: Bool) {
-    switch WaitText.read(bytes, from: end) {
+  private mutating func noteWait(
+    _ bytes: UnsafeRawBufferPointer, after end: Int, timeOnly: Bool, afterIn: Bool = false
+  ) {
+    switch WaitText.read(bytes, from: end, afterIn: afterIn) {
     case .seconds(let seconds): if !timeOnly { wait = seconds }
     case .time(let time): waitUntil = time
     case nil: break

@@ -67,7 +67,10 @@ enum MessageRules {
         return Verdict(outcome: .quotaUnlessShortWait, strength: .wording, source: "daily limit")
       }
       // Google's generic "Resource has been exhausted (e.g. check quota)" is shared capacity.
-      if facts.has(.quota) && (facts.has(.exceeded) || facts.has(.insufficient))
+      // Azure API Management's quota policy answers "Out of call volume quota" (a 403).
+      if facts.has(.quota)
+        && (facts.has(.exceeded) || facts.has(.insufficient)
+          || (facts.has(.out) && !facts.has(.timedOut)))
         && !facts.has(.resource)
       {
         return Verdict(outcome: .quotaUnlessShortWait, strength: .wording, source: "quota")

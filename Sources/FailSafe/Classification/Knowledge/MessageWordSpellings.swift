@@ -59,7 +59,9 @@ extension MessageWord {
     ("unrecognized", .unknown), ("deleted", .deleted), ("removed", .deleted),
     ("plan", .plan), ("tier", .plan), ("arrears", .unpaid), ("unpaid", .unpaid),
     ("overdue", .unpaid), ("delinquent", .unpaid), ("wait", .wait), ("reset", .reset),
-    ("resets", .reset), ("at", .at), ("until", .until), ("budget", .spend), ("qps", .rateLimited),
+    ("resets", .reset), ("replenished", .reset),
+    ("replenish", .reset), ("replenishes", .reset), ("at", .at), ("until", .until),
+    ("budget", .spend), ("qps", .rateLimited),
   ]
 
   /// ``spellings`` built for lookup, once, at first use. A reader of many words reads this

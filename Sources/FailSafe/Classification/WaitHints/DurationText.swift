@@ -52,6 +52,70 @@ enum DurationText {
     return components(window, from: 0, end: window.count, spoken: true)?.0
   }
 
+  /// A .NET `TimeSpan` written at `start` in running text: `d.hh:mm:ss` (`"5.03:23:11"`, as
+  /// Azure API Management writes when a quota is replenished) or, with `clockForm`, the
+  /// `hh:mm:ss` form without days (`"03:30:56"`), each with an optional fraction of a second.
+  /// `nil` if no such form starts there.
+  ///
+  /// Seconds = days x 86,400 + hours x 3,600 + minutes x 60 + seconds, with hours below 24
+  /// when days are written, minutes and seconds below 60, at most 8 digits of days (a
+  /// `TimeSpan` holds at most 10,675,199 days). Without days the text is also a time of day,
+  /// so only a caller that knows a length of time is meant ("in 03:30:56") passes `clockForm`.
+  static func leadingTimeSpan(
+    _ text: UnsafeRawBufferPointer, from start: Int, clockForm: Bool
+  ) -> Double? {
+    var index = start
+    func digits(atMost limit: Int) -> (value: Int, count: Int) {
+      var value = 0
+      var count = 0
+      while index < text.count, count < limit, text[index] &- 48 < 10 {
+        value = value * 10 + Int(text[index] &- 48)
+        index += 1
+        count += 1
+      }
+      return (value, count)
+    }
+    func skip(_ byte: UInt8) -> Bool {
+      guard index < text.count, text[index] == byte else { return false }
+      index += 1
+      return true
+    }
+    let first = digits(atMost: 9)
+    guard first.count > 0, first.count <= 8, index < text.count else { return nil }
+    var days = 0
+    var hours = first.value
+    if text[index] == UInt8(ascii: ".") {
+      index += 1
+      days = first.value
+      let hourDigits = digits(atMost: 3)
+      guard hourDigits.count == 2, hourDigits.value < 24 else { return nil }
+      hours = hourDigits.value
+    } else {
+      guard clockForm, first.count <= 2 else { return nil }
+    }
+    guard skip(UInt8(ascii: ":")) else { return nil }
+    let minutes = digits(atMost: 3)
+    guard minutes.count == 2, minutes.value < 60, skip(UInt8(ascii: ":")) else { return nil }
+    let seconds = digits(atMost: 3)
+    guard seconds.count == 2, seconds.value < 60 else { return nil }
+    var fraction = 0.0
+    if index + 1 < text.count, text[index] == UInt8(ascii: "."), text[index + 1] &- 48 < 10 {
+      index += 1
+      var scale = 0.1
+      while index < text.count, text[index] &- 48 < 10 {
+        fraction += Double(text[index] &- 48) * scale
+        scale /= 10
+        index += 1
+      }
+    }
+    // More of a number or a time after it ("03:30:56:10", "03:30:56-05"): not this form.
+    if index < text.count, text[index] &- 48 < 10 || text[index] == UInt8(ascii: ":") {
+      return nil
+    }
+    return Double(days) * 86_400 + Double(hours * 3_600 + minutes.value * 60 + seconds.value)
+      + fraction
+  }
+
   /// A plain decimal number such as `"120"`, `"-3"` or `"38.5"`, or `nil`.
   ///
   /// Text longer than 64 bytes is read only if it is digits with at most one `.` (see

@@ -16,13 +16,31 @@ enum WaitText {
   }
 
   /// The wait or time stated at `start` in `text`, after spaces, quotes and a colon; `nil`
-  /// if none starts there.
-  static func read(_ text: UnsafeRawBufferPointer, from start: Int) -> Stated? {
+  /// if none starts there. `afterIn` says the words before were "... in" ("try again in",
+  /// "replenished in"), which names a length of time: there `03:30:56` is three and a half
+  /// hours, not a time of day. A `TimeSpan` with days (`5.03:23:11`) is a length anywhere.
+  static func read(_ text: UnsafeRawBufferPointer, from start: Int, afterIn: Bool = false)
+    -> Stated?
+  {
     var index = start
     while index < text.count, isLeading(text[index]) { index += 1 }
     guard index < text.count, text[index] &- 48 < 10 else { return nil }
+    if let timeSpan = DurationText.leadingTimeSpan(text, from: index, clockForm: afterIn) {
+      return .seconds(timeSpan)
+    }
     var digitsEnd = index
     while digitsEnd < text.count, text[digitsEnd] &- 48 < 10 { digitsEnd += 1 }
+    // `1.24:00:00`, `2.5:00`: a span that is not a valid one, never `1.24` or `2.5` seconds.
+    var fractionEnd = digitsEnd
+    if fractionEnd < text.count, text[fractionEnd] == UInt8(ascii: ".") {
+      fractionEnd += 1
+      while fractionEnd < text.count, text[fractionEnd] &- 48 < 10 { fractionEnd += 1 }
+      if fractionEnd > digitsEnd + 1, fractionEnd < text.count,
+        text[fractionEnd] == UInt8(ascii: ":")
+      {
+        return nil
+      }
+    }
     if digitsEnd < text.count, isDateOrClockSeparator(text[digitsEnd]) {
       return TimestampText.leadingTimestamp(text, from: index).map { .time($0) }
     }
