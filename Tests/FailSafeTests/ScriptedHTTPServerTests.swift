@@ -65,9 +65,10 @@ struct ScriptedHTTPServerConcurrencyTests {
 
   @Test func theServerStopsWhenTheBodyThrowsAndRefusesConnectionsAfterwards() async throws {
     struct Boom: Error {}
+    let token = UUID().uuidString
     let port = LockedValue<UInt16>(0)
     await #expect(throws: Boom.self) {
-      try await withScriptedServer(.always(.text(200))) { server in
+      try await withScriptedServer(.always(.text(200, token))) { server in
         port.withLock { $0 = server.port }
         throw Boom()
       }
@@ -75,7 +76,23 @@ struct ScriptedHTTPServerConcurrencyTests {
     let session = URLSession(configuration: .ephemeral)
     defer { session.finishTasksAndInvalidate() }
     let url = try #require(URL(string: "http://127.0.0.1:\(port.value)/after"))
-    await #expect(throws: URLError.self) { _ = try await session.data(from: url) }
+    // A freed port can be handed at once to a server of another test running beside this one
+    // (an etcd member is given a port found free), which would answer. So the test holds the
+    // port itself: a bind proves the listener is closed, and while it is held nothing else can
+    // listen there, so a connection must be refused.
+    if let holder = LoopbackSocket.holdWithoutListening(port: port.value) {
+      defer { LoopbackSocket.close(holder) }
+      await #expect(throws: URLError.self) { _ = try await session.data(from: url) }
+    } else {
+      // Taken before the test could hold it: whoever answers now must not be this server, and
+      // a listener that never answers is this server's, left open.
+      do {
+        let (data, _) = try await session.data(for: URLRequest(url: url, timeoutInterval: 30))
+        #expect(String(decoding: data, as: UTF8.self) != token, "the stopped server answered")
+      } catch let error as URLError {
+        #expect(error.code != .timedOut, "the port kept a listener that does not answer")
+      }
+    }
   }
 
   @Test func concurrentRequestsAreAllAnsweredAndRecorded() async throws {

@@ -60,6 +60,32 @@ enum LoopbackSocket {
     return (descriptor, UInt16(bigEndian: address.sin_port))
   }
 
+  /// A TCP socket bound to 127.0.0.1:`port` that does not listen, or `nil` if the port is
+  /// taken. While it is open no other socket can take the port, and a connection to it is
+  /// refused. No `SO_REUSEADDR`, so a port that still has a listener is never shared.
+  static func holdWithoutListening(port: UInt16) -> Int32? {
+    #if canImport(Glibc)
+      let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #else
+      let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+    #endif
+    guard descriptor >= 0 else { return nil }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = port.bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    guard bound == 0 else {
+      close(descriptor)
+      return nil
+    }
+    return descriptor
+  }
+
   /// Waits up to ``pollMilliseconds`` for `descriptor` to become readable.
   static func waitReadable(_ descriptor: Int32) -> Bool {
     var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
