@@ -18,34 +18,13 @@ enum LoopbackSocket {
 
   /// A listening TCP socket bound to 127.0.0.1 on an ephemeral port, and that port.
   static func listen() throws -> (descriptor: Int32, port: UInt16) {
-    #if canImport(Glibc)
-      let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-      let descriptor = socket(AF_INET, SOCK_STREAM, 0)
-    #endif
-    guard descriptor >= 0 else { throw SocketError(call: "socket", code: errno) }
-    var reuse: Int32 = 1
-    _ = setsockopt(
-      descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard bound == 0 else {
-      let code = errno
-      close(descriptor)
-      throw SocketError(call: "bind", code: code)
-    }
+    let descriptor = try boundSocket(port: 0, reusingAddress: true)
     guard systemListen(descriptor, 64) == 0 else {
       let code = errno
       close(descriptor)
       throw SocketError(call: "listen", code: code)
     }
+    var address = sockaddr_in()
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let named = withUnsafeMutablePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -64,12 +43,22 @@ enum LoopbackSocket {
   /// taken. While it is open no other socket can take the port, and a connection to it is
   /// refused. No `SO_REUSEADDR`, so a port that still has a listener is never shared.
   static func holdWithoutListening(port: UInt16) -> Int32? {
+    try? boundSocket(port: port, reusingAddress: false)
+  }
+
+  /// A TCP socket bound to 127.0.0.1:`port` (0: an ephemeral port).
+  private static func boundSocket(port: UInt16, reusingAddress: Bool) throws -> Int32 {
     #if canImport(Glibc)
       let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     #else
       let descriptor = socket(AF_INET, SOCK_STREAM, 0)
     #endif
-    guard descriptor >= 0 else { return nil }
+    guard descriptor >= 0 else { throw SocketError(call: "socket", code: errno) }
+    if reusingAddress {
+      var reuse: Int32 = 1
+      _ = setsockopt(
+        descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+    }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = port.bigEndian
@@ -80,8 +69,9 @@ enum LoopbackSocket {
       }
     }
     guard bound == 0 else {
+      let code = errno
       close(descriptor)
-      return nil
+      throw SocketError(call: "bind", code: code)
     }
     return descriptor
   }
